@@ -1,0 +1,29 @@
+# `make test` and `make plan` do all of their own set-up on a fresh machine:
+# they create .venv, install the package with the extras they need, then run.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+EXTRAS ?= test
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: test lint plan bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	touch $@
+
+test: $(STAMP)
+	$(PY) -m ruff check immutable_components tests stacks benchmarks
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check immutable_components tests stacks benchmarks
+
+plan: $(STAMP)
+	$(VENV)/bin/immutable plan
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,43 @@
+"""The ``immutable`` command: ``plan``, ``drift``, ``prune``.
+
+Each sub-command lives in its own module exposing ``register(subparsers)`` and
+``run(args) -> int``. Modules import their heavy dependencies (the Pulumi program,
+boto3) inside ``run`` so that ``immutable --help`` stays fast.
+
+Exit codes: 0 success, 2 usage or runtime error; a sub-command may define more
+(``drift`` exits 3 when it finds drift).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: sub-command name -> module that implements it
+COMMANDS = {
+    "plan": "immutable_components.cli.plan",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="immutable",
+        description="Offline plans and operations for immutable-components stacks.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

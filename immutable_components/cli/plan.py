@@ -1,0 +1,1 @@
+"""``immutable plan`` (placeholder until the plan runner lands)."""
