@@ -1,0 +1,113 @@
+"""Provisioning over SSH, the same on every cloud (pulumi-command).
+
+Given a builder resource and an SSH connection, this registers:
+
+* ``{name}-wait-ready``: waits until SSH answers (the connection's dial retries) and
+  cloud-init has finished, so that the first step does not race the boot;
+* ``{name}-provision-{i}``: one resource per provisioner, each waiting on the one before.
+
+Every step has the build hash in ``triggers`` (pulumi-command re-runs a step only when its
+triggers change, and then replaces it), and ``deleted_with`` the builder, so destroying the
+stack or rebaking never tries to reach a builder that is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+from pulumi_command import remote
+
+from ..provisioners import Provisioner, UploadDirectory, UploadFile
+
+PER_DIAL_TIMEOUT_SECONDS = 10
+
+WAIT_READY = """\
+set -eu
+if command -v cloud-init >/dev/null 2>&1; then
+  cloud-init status --wait >/dev/null 2>&1 || true
+fi
+for _ in $(seq 1 120); do
+  if [ -f /var/lib/cloud/instance/boot-finished ] || ! command -v cloud-init >/dev/null 2>&1; then
+    exit 0
+  fi
+  sleep 5
+done
+echo "builder: cloud-init did not finish within 10 minutes" >&2
+exit 1
+"""
+
+
+def connection(
+    host: pulumi.Input[str],
+    user: str,
+    private_key: pulumi.Input[str],
+    ssh_timeout_minutes: int,
+) -> remote.ConnectionArgs:
+    """SSH settings that keep dialling for ``ssh_timeout_minutes`` while the VM boots."""
+    return remote.ConnectionArgs(
+        host=host,
+        user=user,
+        private_key=pulumi.Output.secret(private_key),
+        per_dial_timeout=PER_DIAL_TIMEOUT_SECONDS,
+        dial_error_limit=max(1, ssh_timeout_minutes * 60 // PER_DIAL_TIMEOUT_SECONDS),
+    )
+
+
+def provision(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    builder: pulumi.Resource,
+    conn: remote.ConnectionArgs,
+    provisioners: Sequence[Provisioner],
+    build_hash: pulumi.Input[str],
+) -> list[pulumi.Resource]:
+    """Register the wait and every step in order; returns them, the last one last."""
+
+    def opts(after: pulumi.Resource, secret: bool = False) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=[after],
+            deleted_with=builder,
+            additional_secret_outputs=["stdout", "stderr"] if secret else None,
+        )
+
+    steps: list[pulumi.Resource] = [
+        remote.Command(
+            f"{name}-wait-ready",
+            connection=conn,
+            create=WAIT_READY,
+            triggers=[build_hash],
+            opts=opts(builder),
+        )
+    ]
+    for index, step in enumerate(provisioners, start=1):
+        resource_name = f"{name}-provision-{index}"
+        resource: pulumi.Resource
+        if isinstance(step, (UploadFile, UploadDirectory)):
+            source: pulumi.Asset | pulumi.Archive = (
+                pulumi.FileAsset(str(step.source))
+                if isinstance(step, UploadFile)
+                else pulumi.FileArchive(str(step.source))
+            )
+            resource = remote.CopyToRemote(
+                resource_name,
+                connection=conn,
+                source=source,
+                remote_path=step.destination,
+                triggers=[build_hash],
+                opts=opts(steps[-1]),
+            )
+        else:
+            secret = step.has_secrets
+            resource = remote.Command(
+                resource_name,
+                connection=conn,
+                create=step.render(),
+                triggers=[build_hash],
+                logging=remote.Logging.NONE if secret else remote.Logging.STDOUT_AND_STDERR,
+                opts=opts(steps[-1], secret=secret),
+            )
+        steps.append(resource)
+    return steps

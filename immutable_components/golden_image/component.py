@@ -1,0 +1,183 @@
+"""The GoldenImage component: cloud-neutral part.
+
+A GoldenImage boots a builder VM from a source image, runs provisioners on it over SSH,
+and snapshots it into an image. The cloud-specific part is the *builder*
+(:class:`~immutable_components.golden_image.aws.AwsBuilder`, ...), which owns the source
+image and every resource it registers; this module owns validation, the build hash, the
+image name and the provenance metadata, which are the same on every cloud.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pulumi
+
+from .._validate import Check
+from ..provisioners import Provisioner, validate_provisioners
+from . import _hash
+
+TYPE_TOKEN = "immutable:index:GoldenImage"
+MANAGED_BY = "immutable-components"
+IMAGE_NAME_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9()\[\] ./'@_-]{2,100}$")
+
+
+@dataclass(frozen=True)
+class BakePlan:
+    """What the cloud-neutral part hands to a builder."""
+
+    provisioners: Sequence[Provisioner]
+    build_hash: str | pulumi.Output[str]
+    image_name: str | pulumi.Output[str]
+    description: str | pulumi.Output[str]
+    provenance: Mapping[str, pulumi.Input[str]]
+    """Provenance metadata (``BuildHash``, ``SourceImage``, ``Version``, ...) plus user tags."""
+
+
+@dataclass(frozen=True)
+class BakeResult:
+    image_id: pulumi.Output[str]
+    region: pulumi.Output[str]
+
+
+class Builder(Protocol):
+    """What a cloud's builder provides to :class:`GoldenImage`."""
+
+    cloud: str
+
+    def validate(self, check: Check) -> None: ...
+
+    def source_key(self) -> str | pulumi.Output[str]:
+        """What identifies the source image in the build hash."""
+        ...
+
+    def source_label(self) -> pulumi.Input[str]:
+        """The source image as it should appear in provenance metadata."""
+        ...
+
+    def parent(self) -> GoldenImage | None: ...
+
+    def hash_settings(self) -> dict[str, Any]: ...
+
+    def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class GoldenImageArgs:
+    """Inputs of :class:`GoldenImage`."""
+
+    builder: Builder
+    """Where and how to bake: :class:`~immutable_components.AwsBuilder` (its ``source`` is
+    the image the builder boots from)."""
+    provisioners: Sequence[Provisioner]
+    """The steps run on the builder, in order. At least one."""
+    version: str | None = None
+    """A version label recorded in the image's provenance tags (``Version``). It is
+    metadata: it does not change the build hash. Default: no version tag."""
+    git_commit: str | None = None
+    """The commit the image was built from, recorded as the ``GitCommit`` tag. Metadata,
+    not part of the build hash. Default: no commit tag."""
+    name_prefix: str | None = None
+    """The image name is ``<name_prefix>-<first 16 hex digits of the build hash>``.
+    Default: the component's name."""
+    description: str | None = None
+    """Image description. Default: ``"<name> build <hash>"``."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Extra tags for the image (and its snapshots where the cloud allows). Default: none."""
+
+
+class GoldenImage(pulumi.ComponentResource):
+    """A content-addressed machine image baked from a source image and provisioners."""
+
+    image_id: pulumi.Output[str]
+    """The image's id (AWS: ``ami-...``)."""
+    image_name: pulumi.Output[str]
+    """``<name_prefix>-<16 hex digits of the build hash>``."""
+    build_hash: pulumi.Output[str]
+    """SHA-256 over the source image, the provisioners' content and the builder settings."""
+    region: pulumi.Output[str]
+    """Where the image lives."""
+
+    def __init__(
+        self, name: str, args: GoldenImageArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        check = Check("GoldenImage", name)
+        if not isinstance(args, GoldenImageArgs):
+            check.fail("args", args, "a GoldenImageArgs")
+        builder = args.builder
+        if not hasattr(builder, "bake") or not hasattr(builder, "cloud"):
+            check.fail("builder", builder, "a builder such as AwsBuilder(...)")
+        builder.validate(check)
+        provisioners = validate_provisioners(check, args.provisioners)
+        prefix = args.name_prefix if args.name_prefix is not None else name
+        if not isinstance(prefix, str) or not IMAGE_NAME_PREFIX.match(prefix):
+            check.fail(
+                "name_prefix" if args.name_prefix is not None else "name",
+                prefix,
+                "3-101 characters: letters, digits and ( ) [ ] . / ' @ _ -, starting with a "
+                "letter or digit (it prefixes the image name)",
+            )
+        for label, value in (("version", args.version), ("git_commit", args.git_commit)):
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                check.fail(label, value, "a non-empty string, or None")
+        check.string_map("tags", dict(args.tags) if isinstance(args.tags, Mapping) else args.tags)
+
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        self.builder_cloud: str = builder.cloud
+
+        self._build_hash = _hash.build_hash(
+            builder.source_key(), builder.hash_settings(), [p.digest() for p in provisioners]
+        )
+        image_name = _map(self._build_hash, lambda h: f"{prefix}-{_hash.short(h)}")
+        parent = builder.parent()
+        provenance: dict[str, pulumi.Input[str]] = {
+            **dict(args.tags),
+            "Name": image_name,
+            "BuildHash": self._build_hash,
+            "SourceImage": builder.source_label(),
+            "ManagedBy": MANAGED_BY,
+        }
+        if parent is not None:
+            provenance["ParentImage"] = parent.image_name
+            provenance["ParentBuildHash"] = parent.build_hash
+        if args.version:
+            provenance["Version"] = args.version
+        if args.git_commit:
+            provenance["GitCommit"] = args.git_commit
+        description = args.description or _map(self._build_hash, lambda h: f"{name} build {h}")
+
+        result = builder.bake(
+            self,
+            name,
+            BakePlan(
+                provisioners=provisioners,
+                build_hash=self._build_hash,
+                image_name=image_name,
+                description=description,
+                provenance=provenance,
+            ),
+        )
+        self.image_id = result.image_id
+        self.image_name = pulumi.Output.from_input(image_name)
+        self.build_hash = pulumi.Output.from_input(self._build_hash)
+        self.region = result.region
+        self.register_outputs(
+            {
+                "image_id": self.image_id,
+                "image_name": self.image_name,
+                "build_hash": self.build_hash,
+                "region": self.region,
+            }
+        )
+
+    @property
+    def build_hash_value(self) -> str | pulumi.Output[str]:
+        """The build hash, as a plain string whenever it is known at construction."""
+        return self._build_hash
+
+
+def _map(value: str | pulumi.Output[str], fn: Any) -> Any:
+    return fn(value) if isinstance(value, str) else value.apply(fn)
