@@ -335,11 +335,20 @@ class RecordingMocks(pulumi.runtime.Mocks):
     """Deterministic, realistic outputs for every resource type and invoke we use.
 
     Resource types without a specific factory get their inputs back and the id
-    ``<name>-id``; invokes without one raise :class:`UnmockedInvokeError`.
+    ``<name>-id``; invokes without one raise :class:`UnmockedInvokeError`. With
+    ``preview=True`` every resource is a create in a preview: its id and computed
+    outputs stay unknown, as ``pulumi preview`` shows them.
     """
 
-    def __init__(self, *, region: str = DEFAULT_REGION, account_id: str = DEFAULT_ACCOUNT_ID):
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        preview: bool = False,
+    ):
         self.region = region
+        self.preview = preview
         self.account_id = account_id
         self._resources = dict(RESOURCE_OUTPUTS)
         self._invokes = dict(INVOKE_RESULTS)
@@ -361,6 +370,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if not args.custom:
             return None, {}
         inputs = dict(args.inputs)
+        if self.preview:
+            # A preview of a new resource: its id and computed outputs are unknown.
+            return "", inputs
         factory = self._resources.get(args.typ)
         if factory is None:
             return f"{args.name}-id", inputs
@@ -631,7 +643,7 @@ def mocked(
 
     ``config`` keys are full Pulumi keys (``project:key``, ``aws:region``).
     """
-    mocks = RecordingMocks(region=region, account_id=account_id)
+    mocks = RecordingMocks(region=region, account_id=account_id, preview=preview)
     monitor = install(mocks, project=project, stack_name=stack_name, preview=preview, config=config)
     run = MockRun(mocks, monitor)
     try:
