@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pulumi
@@ -161,7 +162,7 @@ def test_provisioners_run_in_order_after_ssh_is_ready(pulumi_mocks, files):
     img = image(files=files)
     by_name = {r.name: r for r in pulumi_mocks.resources}
     chain = ["base-builder", "base-wait-ready"] + [f"base-provision-{i}" for i in range(1, 5)]
-    for before, after in zip(chain, chain[1:]):
+    for before, after in itertools.pairwise(chain):
         assert by_name[before].urn in by_name[after].dependencies, (before, after)
     build_hash = pulumi_mocks.resolve(img.build_hash)
     for name in chain[1:]:
@@ -302,7 +303,7 @@ def test_layered_image_builds_on_its_parent_and_records_it(pulumi_mocks, files):
 def test_vendor_lookup_is_resolved_with_strict_filters(pulumi_mocks, files):
     lookup = AwsImageLookup(owners=["099720109477"], name_pattern="ubuntu/images/*noble*")
     img = image(files=files, b=builder(source=lookup))
-    token, args = next(i for i in pulumi_mocks.mocks.invokes if i[0] == "aws:ec2/getAmi:getAmi")
+    _, args = next(i for i in pulumi_mocks.mocks.invokes if i[0] == "aws:ec2/getAmi:getAmi")
     assert args["mostRecent"] is True
     assert args["owners"] == ["099720109477"]
     assert {f["name"]: f["values"] for f in args["filters"]} == {
@@ -560,5 +561,5 @@ def test_builder_must_be_a_builder(pulumi_mocks, files):
 def test_parent_from_another_cloud_is_rejected(pulumi_mocks, files):
     base = image("base", files=files)
     object.__setattr__(base, "builder_cloud", "gcp")
-    with pytest.raises(ComponentInputError, match="builder.source"):
+    with pytest.raises(ComponentInputError, match=r"builder\.source"):
         image("app", files=files, b=builder(source=base))
