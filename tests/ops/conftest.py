@@ -129,20 +129,27 @@ QUERY_ERROR = (
 class Faults:
     """Fail the first ``times`` attempts of an operation with an AWS error.
 
-    Installed on the session the commands create (``_aws.new_session``), as the first
-    ``before-send`` handler, so botocore's retry logic sees a real error response.
+    Installed on the session the commands create (``_aws.new_session``). A *throttle*
+    answers at ``before-send``, so botocore's retry logic sees a real error response and
+    retries (moto still runs the request it shadows, harmless for reads). A *failure*
+    answers at ``before-call``: the request never reaches moto and is not retried.
     """
 
     def __init__(self) -> None:
         self.rules: list[dict[str, Any]] = []
         self.seen: dict[str, int] = {}
 
-    def add(self, service: str, operation: str, code: str, status: int = 400, times: int = 1):
+    def throttle(self, service: str, operation: str, code: str = "Throttling") -> None:
+        self._add("before-send", service, operation, code, 400)
+
+    def fail(self, service: str, operation: str, code: str, status: int = 403) -> None:
+        self._add("before-call", service, operation, code, status)
+
+    def _add(self, stage: str, service: str, operation: str, code: str, status: int) -> None:
         template = EC2_ERROR if service == "ec2" else QUERY_ERROR
-        body = template.format(code=code, message=f"injected {code}").encode()
         self.rules.append(
-            {"event": f"before-send.{service}.{operation}", "status": status,
-             "body": body, "left": times}
+            {"event": f"{stage}.{service}.{operation}", "status": status, "code": code,
+             "body": template.format(code=code, message=f"injected {code}").encode(), "left": 1}
         )
 
     def session(self, region: str | None) -> boto3.session.Session:
@@ -152,12 +159,20 @@ class Faults:
         return session
 
     def _handler(self, rule: dict[str, Any]):
-        def handler(request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        def handler(event_name: str, **kwargs: Any) -> Any:
             self.seen[event_name] = self.seen.get(event_name, 0) + 1
             if rule["left"] <= 0:
                 return None
             rule["left"] -= 1
-            return AWSResponse(request.url, rule["status"], {}, _Body(rule["body"]))
+            if event_name.startswith("before-send"):
+                request = kwargs["request"]
+                return AWSResponse(request.url, rule["status"], {}, _Body(rule["body"]))
+            http = AWSResponse("https://injected", rule["status"], {}, _Body(rule["body"]))
+            parsed = {
+                "Error": {"Code": rule["code"], "Message": f"injected {rule['code']}"},
+                "ResponseMetadata": {"HTTPStatusCode": rule["status"]},
+            }
+            return http, parsed
 
         return handler
 

@@ -138,8 +138,8 @@ def test_usage_and_api_errors_exit_2_with_one_line(clients, run):
 def test_throttling_is_retried(clients, run, faults):
     golden = make_image(clients["ec2"], "web-0a1b2c3d")
     make_group(clients, "web", golden, "$Latest")
-    faults.add("ec2", "DescribeInstances", "RequestLimitExceeded")
-    faults.add("auto-scaling", "DescribeAutoScalingGroups", "Throttling")
+    faults.throttle("ec2", "DescribeInstances", "RequestLimitExceeded")
+    faults.throttle("auto-scaling", "DescribeAutoScalingGroups")
 
     code, report, err = run.json("drift", "--approved-amis", golden)
 
