@@ -48,9 +48,7 @@ class Aws:
         self.session = session or new_session(region)
         self.region = region or self.session.region_name
         if not self.region:
-            raise OpsError(
-                "no region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION"
-            )
+            raise OpsError("no region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
         self.endpoint_url = endpoint_url
         self.config = botocore.config.Config(
             region_name=self.region,

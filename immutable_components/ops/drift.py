@@ -143,9 +143,7 @@ def scan(aws: Aws, policy: DriftPolicy, progress: Progress | None = None) -> Dri
         else None
     )
     cutoff = (
-        _utcnow() - timedelta(days=policy.max_age_days)
-        if policy.max_age_days is not None
-        else None
+        _utcnow() - timedelta(days=policy.max_age_days) if policy.max_age_days is not None else None
     )
 
     findings: list[Finding] = []
@@ -343,7 +341,5 @@ def _channel_images(aws: Aws, names: Iterable[str]) -> set[str]:
                 )
             images.add(value)
     if missing:
-        raise OpsError(
-            "SSM parameter(s) not found in this region: " + ", ".join(sorted(missing))
-        )
+        raise OpsError("SSM parameter(s) not found in this region: " + ", ".join(sorted(missing)))
     return images

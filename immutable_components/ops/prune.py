@@ -38,7 +38,8 @@ __all__ = ["PruneAction", "PrunePlan", "PruneReport", "apply_prune", "lineage_of
 
 _BUILD_HASH = re.compile(r"^(?P<lineage>.+?)[-_.][0-9a-f]{7,64}$")
 _SNAPSHOT_FOR = re.compile(
-    r"^Created by CreateImage\([^)]*\) for (?P<a>ami-[0-9a-f]+)|for DestinationAmi (?P<b>ami-[0-9a-f]+)"
+    r"^Created by CreateImage\([^)]*\) for (?P<a>ami-[0-9a-f]+)"
+    r"|for DestinationAmi (?P<b>ami-[0-9a-f]+)"
 )
 _LIVE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
 
@@ -197,7 +198,9 @@ def _own_images(aws: Aws) -> dict[str, dict[str, Any]]:
     """Every image the account owns, 1,000 a page: the selection is made from these, and
     they tell which snapshots are still named by an image."""
     images: dict[str, dict[str, Any]] = {}
-    pages = aws.pages("ec2", "describe_images", Owners=["self"], PaginationConfig={"PageSize": 1000})
+    pages = aws.pages(
+        "ec2", "describe_images", Owners=["self"], PaginationConfig={"PageSize": 1000}
+    )
     for page in pages:
         for image in page.get("Images", []):
             images[image["ImageId"]] = image
@@ -224,7 +227,9 @@ def _image_users(aws: Aws, candidates: set[str]) -> dict[str, list[str]]:
             specs = [group.get("LaunchTemplate") or {}]
             mixed = (group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate") or {}
             specs.append(mixed.get("LaunchTemplateSpecification") or {})
-            specs += [o.get("LaunchTemplateSpecification") or {} for o in mixed.get("Overrides") or []]
+            specs += [
+                o.get("LaunchTemplateSpecification") or {} for o in mixed.get("Overrides") or []
+            ]
             for spec in specs:
                 image_id = _group_template_image(versions, spec)
                 if image_id in candidates:
@@ -333,7 +338,9 @@ def _image_parameters(aws: Aws) -> dict[str, str]:
         names = []
         for page in aws.pages("ssm", "describe_parameters", PaginationConfig={"PageSize": 50}):
             names += [
-                p["Name"] for p in page.get("Parameters", []) if p.get("DataType") == "aws:ec2:image"
+                p["Name"]
+                for p in page.get("Parameters", [])
+                if p.get("DataType") == "aws:ec2:image"
             ]
     values: dict[str, str] = {}
     for batch in batched(sorted(set(names)), 10):
@@ -352,7 +359,10 @@ def _orphan_snapshots(aws: Aws, existing_images: Iterable[str]) -> list[str]:
         Filters=[
             {
                 "Name": "description",
-                "Values": ["Created by CreateImage(*) for ami-*", "Copied for DestinationAmi ami-*"],
+                "Values": [
+                    "Created by CreateImage(*) for ami-*",
+                    "Copied for DestinationAmi ami-*",
+                ],
             }
         ],
         PaginationConfig={"PageSize": 1000},

@@ -148,8 +148,13 @@ class Faults:
     def _add(self, stage: str, service: str, operation: str, code: str, status: int) -> None:
         template = EC2_ERROR if service == "ec2" else QUERY_ERROR
         self.rules.append(
-            {"event": f"{stage}.{service}.{operation}", "status": status, "code": code,
-             "body": template.format(code=code, message=f"injected {code}").encode(), "left": 1}
+            {
+                "event": f"{stage}.{service}.{operation}",
+                "status": status,
+                "code": code,
+                "body": template.format(code=code, message=f"injected {code}").encode(),
+                "left": 1,
+            }
         )
 
     def session(self, region: str | None) -> boto3.session.Session:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from conftest import REGION
 from fleet import finding, make_group, make_image, members
@@ -11,6 +9,7 @@ from fleet import finding, make_group, make_image, members
 from immutable_components.cli._common import Progress
 from immutable_components.ops import Aws
 from immutable_components.ops.drift import REASONS, DriftPolicy, scan
+
 
 @pytest.mark.parametrize("source", ["ids", "parameter", "tag"])
 def test_compliant_fleet_has_no_findings(clients, run, source):
@@ -75,7 +74,9 @@ def test_every_kind_of_drift_is_reported(clients, run, launched_days_ago):
     assert code == 3
     assert lines[0].split() == ["INSTANCE", "IMAGE", "REASON", "GROUP", "LT", "VERSION", "LAUNCHED"]
     assert lines[1 + expected.index(expected[-1])].split()[:4] == [
-        expected[-1]["instance_id"], expected[-1]["image_id"], expected[-1]["reason"],
+        expected[-1]["instance_id"],
+        expected[-1]["image_id"],
+        expected[-1]["reason"],
         expected[-1]["auto_scaling_group"] or "-",
     ]
     assert lines[-1] == (
@@ -86,14 +87,21 @@ def test_every_kind_of_drift_is_reported(clients, run, launched_days_ago):
 
 @pytest.mark.parametrize(
     ("version", "stale", "template_calls"),
-    [("$Latest", True, 1), ("$Default", False, 1), (None, False, 1), ("1", False, 0),
-     ("2", True, 0)],
+    [
+        ("$Latest", True, 1),
+        ("$Default", False, 1),
+        (None, False, 1),
+        ("1", False, 0),
+        ("2", True, 0),
+    ],
 )
 def test_group_version_is_resolved_with_few_calls(clients, version, stale, template_calls):
     c = clients
     golden = make_image(c["ec2"], "web-0a1b2c3d")
     lt = make_group(c, "web", golden, version if version != "2" else "1", size=2)
-    c["ec2"].create_launch_template_version(LaunchTemplateId=lt, LaunchTemplateData={"ImageId": golden})
+    c["ec2"].create_launch_template_version(
+        LaunchTemplateId=lt, LaunchTemplateData={"ImageId": golden}
+    )
     if version == "2":
         c["autoscaling"].update_auto_scaling_group(
             AutoScalingGroupName="web", LaunchTemplate={"LaunchTemplateId": lt, "Version": "2"}
@@ -121,15 +129,20 @@ def test_usage_and_api_errors_exit_2_with_one_line(clients, run):
 
     code, out, err = run("drift", "--approved-parameter", "/images/missing")
     assert (code, out, err) == (
-        2, "", "immutable drift: error: SSM parameter(s) not found in this region: "
-        "/images/missing\n",
+        2,
+        "",
+        "immutable drift: error: SSM parameter(s) not found in this region: /images/missing\n",
     )
     code, _, err = run("drift", "--approved-parameter", "/not-an-image")
     assert code == 2
     assert "holds 'hello', not an AMI id" in err
 
-    for bad in (["--approved-amis", f"{golden},ami-XYZ"], ["--approved-tag", "=x"],
-                ["--max-age-days", "0"], ["--endpoint-url", "localhost:5000"]):
+    for bad in (
+        ["--approved-amis", f"{golden},ami-XYZ"],
+        ["--approved-tag", "=x"],
+        ["--max-age-days", "0"],
+        ["--endpoint-url", "localhost:5000"],
+    ):
         with pytest.raises(SystemExit) as exited:
             run("drift", *bad)
         assert exited.value.code == 2

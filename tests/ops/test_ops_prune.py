@@ -43,15 +43,21 @@ def lineage(clients) -> dict[str, Any]:
     old_lt = ec2.create_launch_template(
         LaunchTemplateName="web-lt", LaunchTemplateData={"ImageId": w[0]}
     )["LaunchTemplate"]["LaunchTemplateId"]
-    ec2.create_launch_template_version(LaunchTemplateId=old_lt, LaunchTemplateData={"ImageId": w[7]})
+    ec2.create_launch_template_version(
+        LaunchTemplateId=old_lt, LaunchTemplateData={"ImageId": w[7]}
+    )
     ec2.modify_launch_template(LaunchTemplateId=old_lt, DefaultVersion="2")
     # w1: an auto scaling group through its launch configuration.
     asg.create_launch_configuration(
         LaunchConfigurationName="legacy-lc", ImageId=w[1], InstanceType="t3.micro"
     )
     asg.create_auto_scaling_group(
-        AutoScalingGroupName="legacy", LaunchConfigurationName="legacy-lc",
-        MinSize=0, MaxSize=0, DesiredCapacity=0, AvailabilityZones=[f"{REGION}a"],
+        AutoScalingGroupName="legacy",
+        LaunchConfigurationName="legacy-lc",
+        MinSize=0,
+        MaxSize=0,
+        DesiredCapacity=0,
+        AvailabilityZones=[f"{REGION}a"],
     )
     # w2: a stopped instance.
     (instance,) = ec2.run_instances(ImageId=w[2], MinCount=1, MaxCount=1)["Instances"]
@@ -63,18 +69,27 @@ def lineage(clients) -> dict[str, Any]:
         LaunchTemplateName="api-lt", LaunchTemplateData={"ImageId": w[4]}
     )["LaunchTemplate"]["LaunchTemplateId"]
     asg.create_auto_scaling_group(
-        AutoScalingGroupName="api", LaunchTemplate={"LaunchTemplateId": api_lt},
-        MinSize=0, MaxSize=0, DesiredCapacity=0, AvailabilityZones=[f"{REGION}a"],
+        AutoScalingGroupName="api",
+        LaunchTemplate={"LaunchTemplateId": api_lt},
+        MinSize=0,
+        MaxSize=0,
+        DesiredCapacity=0,
+        AvailabilityZones=[f"{REGION}a"],
     )
     # w5: unused, beyond the newest two: the one to prune.
     return {
-        "w": w, "other": other, "snaps": snaps,
+        "w": w,
+        "other": other,
+        "snaps": snaps,
         "in_use": [
             {"image_id": w[0], "used_by": [f"launch-template:{old_lt}:1"]},
             {"image_id": w[1], "used_by": ["auto-scaling-group:legacy"]},
             {"image_id": w[2], "used_by": [f"instance:{instance['InstanceId']}"]},
             {"image_id": w[3], "used_by": ["ssm-parameter:/images/web"]},
-            {"image_id": w[4], "used_by": ["auto-scaling-group:api", f"launch-template:{api_lt}:1"]},
+            {
+                "image_id": w[4],
+                "used_by": ["auto-scaling-group:api", f"launch-template:{api_lt}:1"],
+            },
         ],
     }
 
@@ -195,8 +210,14 @@ def test_lineages_by_tag_or_name_and_selection_by_tag(clients, run):
         ({"ImageId": "ami-1", "Name": "web.v2.3f2a9c1"}, "web.v2"),
         ({"ImageId": "ami-1", "Name": "web-3f2a9c"}, "web-3f2a9c"),  # too short for a hash
         ({"ImageId": "ami-1", "Name": "hand-made"}, "hand-made"),
-        ({"ImageId": "ami-1", "Name": "web-3f2a9c1e", "Tags": [{"Key": "Lineage", "Value": "x"}]},
-         "x"),
+        (
+            {
+                "ImageId": "ami-1",
+                "Name": "web-3f2a9c1e",
+                "Tags": [{"Key": "Lineage", "Value": "x"}],
+            },
+            "x",
+        ),
     ],
 )
 def test_lineage_of(image, expected):
@@ -214,8 +235,9 @@ def test_usage_errors_exit_2(clients, run):
             run(*argv)
         assert exited.value.code == 2
     assert run("prune", "--name-prefix", " ") == (
-        2, "", "immutable prune: error: --name-prefix is empty: give the start of the image "
-        "names\n",
+        2,
+        "",
+        "immutable prune: error: --name-prefix is empty: give the start of the image names\n",
     )
 
 
@@ -229,14 +251,15 @@ def test_channels_are_read_with_the_data_type_filter_in_batches_of_ten():
         stub.add_response(
             "describe_parameters",
             {"Parameters": [{"Name": n, "DataType": "aws:ec2:image"} for n in names]},
-            {"ParameterFilters": [{"Key": "DataType", "Values": ["aws:ec2:image"]}],
-             "MaxResults": 50},
+            {
+                "ParameterFilters": [{"Key": "DataType", "Values": ["aws:ec2:image"]}],
+                "MaxResults": 50,
+            },
         )
         for batch in (names[:10], names[10:]):
             stub.add_response(
                 "get_parameters",
-                {"Parameters": [{"Name": n, "Value": f"ami-{i:08x}"} for i, n in
-                                enumerate(batch)]},
+                {"Parameters": [{"Name": n, "Value": f"ami-{i:08x}"} for i, n in enumerate(batch)]},
                 {"Names": batch},
             )
         values = _image_parameters(aws)
