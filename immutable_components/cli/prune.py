@@ -113,10 +113,11 @@ def _text(report: Any, lineages: dict[str, str]) -> str:
     lines = [table(["IMAGE", "LINEAGE", "ACTION"], rows)] if rows else ["No images selected."]
     snaps = sorted(report.deleted_snapshots)
     if snaps:
-        lines.append(f"\nSnapshots {verb}: " + ", ".join(snaps))
+        label = "to delete" if report.dry_run else "deleted"
+        lines.append(f"\nSnapshots {label}: " + ", ".join(snaps))
     summary = (
         f"\n{len(report.kept) + len(report.in_use)} images kept ({len(report.in_use)} in use), "
-        f"{len(report.deleted_images)} images and {len(snaps)} snapshots {verb}"
+        f"{verb} {len(report.deleted_images)} images and {len(snaps)} snapshots"
     )
     if report.dry_run:
         summary += " (dry run: pass --apply to delete)"

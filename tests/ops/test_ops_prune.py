@@ -118,7 +118,7 @@ def test_dry_run_reports_and_changes_nothing(clients, run, lineage, faults):
     assert code == 0
     assert f"{w[5]}  web      would delete" in out
     assert out.splitlines()[-1] == (
-        "7 images kept (5 in use), 1 images and 1 snapshots would delete "
+        "7 images kept (5 in use), would delete 1 images and 1 snapshots "
         "(dry run: pass --apply to delete)."
     )
 
