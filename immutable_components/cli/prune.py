@@ -29,9 +29,9 @@ by an auto scaling group (launch template or launch configuration), by an instan
 any state but terminated, or published on an SSM parameter of data type aws:ec2:image.
 
 If a call fails half-way, prune stops, reports what was and was not deleted, and exits
-2; run it again to finish. Each run also deletes orphan snapshots: snapshots whose
-description says CreateImage or CopyImage made them for an image that no longer exists
-(found account-wide, since the description names no lineage; the dry run lists them).
+2; run it again to finish. Snapshots are tagged immutable:pruned-image=<image id>
+before their image is deregistered, and each run also deletes orphan snapshots: those
+carrying that tag whose image no longer exists (never a snapshot prune did not mark).
 
 Exit status: 0 done (or dry run), 2 usage or API error."""
 

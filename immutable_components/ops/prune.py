@@ -14,12 +14,12 @@ An image beyond the newest ``keep`` of its lineage is still kept while anything 
 - an SSM parameter of data type ``aws:ec2:image`` whose value is the image id (a
   publish channel).
 
-Deletion deregisters an image, then deletes the snapshots its block devices named
-(recorded before deregistering). If a call fails, pruning stops and the report says what
-was and was not deleted. A later run finishes the job: it also deletes *orphan*
-snapshots, whose description says CreateImage or CopyImage made them for an image that
-no longer exists. The description names the image only, not its lineage, so orphans are
-found in the whole account; a dry run lists them first.
+Deletion marks, then removes: the snapshots an image's block devices name are first
+tagged ``immutable:pruned-image=<image id>``, then the image is deregistered, then the
+snapshots are deleted. If a call fails, pruning stops and the report says what was and
+was not deleted. A later run finishes the job: it also deletes *orphan* snapshots, those
+carrying that tag whose image no longer exists. Only snapshots a prune marked itself are
+ever orphans: a snapshot someone kept after deregistering an image by hand is not touched.
 """
 
 from __future__ import annotations
@@ -37,10 +37,8 @@ from ._aws import Aws, OpsError, batched
 __all__ = ["PruneAction", "PrunePlan", "PruneReport", "apply_prune", "lineage_of", "plan_prune"]
 
 _BUILD_HASH = re.compile(r"^(?P<lineage>.+?)[-_.][0-9a-f]{7,64}$")
-_SNAPSHOT_FOR = re.compile(
-    r"^Created by CreateImage\([^)]*\) for (?P<a>ami-[0-9a-f]+)"
-    r"|for DestinationAmi (?P<b>ami-[0-9a-f]+)"
-)
+PRUNE_TAG = "immutable:pruned-image"
+"""Tag put on an image's snapshots just before the image is deregistered."""
 _LIVE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
 
 
@@ -149,6 +147,11 @@ def apply_prune(aws: Aws, plan: PrunePlan) -> PruneReport:
     pending_snaps = [s for a in plan.delete for s in a.snapshot_ids] + list(plan.orphan_snapshots)
     try:
         for action in plan.delete:
+            if action.snapshot_ids:
+                ec2.create_tags(
+                    Resources=list(action.snapshot_ids),
+                    Tags=[{"Key": PRUNE_TAG, "Value": action.image_id}],
+                )
             ec2.deregister_image(ImageId=action.image_id)
             report.deleted_images.append(action.image_id)
             pending_images.remove(action.image_id)
@@ -356,19 +359,11 @@ def _orphan_snapshots(aws: Aws, existing_images: Iterable[str]) -> list[str]:
         "ec2",
         "describe_snapshots",
         OwnerIds=["self"],
-        Filters=[
-            {
-                "Name": "description",
-                "Values": [
-                    "Created by CreateImage(*) for ami-*",
-                    "Copied for DestinationAmi ami-*",
-                ],
-            }
-        ],
+        Filters=[{"Name": "tag-key", "Values": [PRUNE_TAG]}],
         PaginationConfig={"PageSize": 1000},
     ):
         for snap in page.get("Snapshots", []):
-            match = _SNAPSHOT_FOR.search(snap.get("Description") or "")
-            if match and (match.group("a") or match.group("b")) not in existing:
+            tags = {t["Key"]: t["Value"] for t in snap.get("Tags") or []}
+            if tags.get(PRUNE_TAG) not in existing:
                 orphans.append(snap["SnapshotId"])
     return sorted(orphans)

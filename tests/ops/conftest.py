@@ -36,12 +36,6 @@ def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    # Only the commands under test: `plan` is another branch's work.
-    monkeypatch.setattr(
-        cli,
-        "COMMANDS",
-        {k: v for k, v in cli.COMMANDS.items() if k in ("drift", "prune")},
-    )
 
 
 @pytest.fixture

@@ -268,3 +268,19 @@ def test_channels_are_read_with_the_data_type_filter_in_batches_of_ten():
         **{n: f"ami-{i:08x}" for i, n in enumerate(names[:10])},
         **{n: f"ami-{i:08x}" for i, n in enumerate(names[10:])},
     }
+
+
+def test_snapshots_of_images_deregistered_by_hand_are_never_orphans(clients, run):
+    ec2 = clients["ec2"]
+    kept_by_someone = make_image(ec2, "web-0000000a")
+    their_snaps = snapshots_of(ec2, kept_by_someone)
+    ec2.deregister_image(ImageId=kept_by_someone)  # by hand: the snapshots stay on purpose
+    w = [make_image(ec2, f"web-{n:08x}") for n in range(2)]
+
+    code, report, _ = run.json("prune", "--name-prefix", "web-", "--keep", "1", "--apply")
+
+    assert code == 0
+    assert report["deleted_images"] == [w[0]]
+    assert not set(their_snaps) & set(report["deleted_snapshots"])
+    assert report["deleted_snapshots"]  # w[0]'s own snapshots went
+    assert set(their_snaps) <= existing_snapshots(ec2)
