@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from .errors import ComponentInputError
+from .errors import (
+    ComponentInputError,
+    RolloutConflict,
+    RolloutError,
+    RolloutFailed,
+    RolloutTimeout,
+)
 
-__all__ = ["ComponentInputError"]
+__all__ = [
+    "ComponentInputError",
+    "RolloutConflict",
+    "RolloutError",
+    "RolloutFailed",
+    "RolloutTimeout",
+]
