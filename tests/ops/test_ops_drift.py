@@ -193,3 +193,45 @@ def test_progress_line_only_on_a_terminal_for_large_fleets():
         quiet("instances", 5000)
         quiet.close()
         assert stream.text == ""
+
+
+def test_instances_are_listed_1000_a_page_with_the_state_filter_in_the_request():
+    """moto pages by reservation, so the request AWS would get is checked with a Stubber."""
+    from datetime import datetime, timezone
+
+    from botocore.stub import Stubber
+
+    from immutable_components.ops import Aws
+    from immutable_components.ops.drift import _instances
+
+    aws = Aws(region="eu-west-1")
+    ec2 = aws.client("ec2")
+    state_filter = [{"Name": "instance-state-name", "Values": ["pending", "running"]}]
+    launched = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+    def page(ids: list[str]) -> dict:
+        return {
+            "Reservations": [
+                {
+                    "Instances": [
+                        {"InstanceId": i, "ImageId": "ami-12345678", "LaunchTime": launched}
+                        for i in ids
+                    ]
+                }
+            ]
+        }
+
+    with Stubber(ec2) as stub:
+        stub.add_response(
+            "describe_instances",
+            {**page(["i-00000001", "i-00000002"]), "NextToken": "t1"},
+            {"Filters": state_filter, "MaxResults": 1000},
+        )
+        stub.add_response(
+            "describe_instances",
+            page(["i-00000003"]),
+            {"Filters": state_filter, "MaxResults": 1000, "NextToken": "t1"},
+        )
+        found = _instances(aws, None)
+        stub.assert_no_pending_responses()
+    assert [i.instance_id for i in found] == ["i-00000001", "i-00000002", "i-00000003"]
