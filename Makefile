@@ -23,6 +23,7 @@ test: lint
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINTED)
 	$(PY) -m ruff format --check $(LINTED)
+	$(PY) -m mypy
 
 plan: $(STAMP)
 	$(VENV)/bin/immutable plan

@@ -386,7 +386,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 state.setdefault("tagsAll", inputs["tags"])
         return rid, state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]
         self.invokes.append((args.token, dict(args.args)))
         factory = self._invokes.get(args.token)
         if factory is None:

@@ -204,7 +204,7 @@ class AwsBuilder:
         source_id = self._source_id()
         if isinstance(source_id, str):
             return f"aws-ami:{source_id}"
-        return pulumi.Output.from_input(source_id).apply(lambda i: f"aws-ami:{i}")
+        return pulumi.Output.from_input(source_id).apply(lambda i: f"aws-ami:{i}")  # type: ignore[arg-type]
 
     def source_label(self) -> pulumi.Input[str]:
         return self._source_id()

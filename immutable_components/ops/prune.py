@@ -234,9 +234,9 @@ def _image_users(aws: Aws, candidates: set[str]) -> dict[str, list[str]]:
                 o.get("LaunchTemplateSpecification") or {} for o in mixed.get("Overrides") or []
             ]
             for spec in specs:
-                image_id = _group_template_image(versions, spec)
-                if image_id in candidates:
-                    users[image_id].add(f"auto-scaling-group:{name}")
+                template_image = _group_template_image(versions, spec)
+                if template_image in candidates:
+                    users[template_image].add(f"auto-scaling-group:{name}")
             if group.get("LaunchConfigurationName"):
                 configs[group["LaunchConfigurationName"]] = name
     for batch in batched(sorted(configs), 50):
