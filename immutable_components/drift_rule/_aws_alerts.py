@@ -98,9 +98,7 @@ def create(
     topic: aws.sns.Topic | None = None
     if topic_arn is None:
         partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=component))
-        identity = aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(parent=component)
-        )
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=component))
         key = aws.kms.Key(
             f"{name}-alerts-key",
             description=f"Encrypts DriftRule {name!r} alerts; EventBridge may use it",

@@ -120,7 +120,11 @@ class AwsDriftTarget:
     def validate_images(self, check: Check, image_ids: IdList) -> None:
         if rule_kind(image_ids) == MANAGED_RULE:
             return
-        size = len(guard_policy([_longest(i) for i in image_ids]))
+        size = len(
+            guard_policy(
+                [i if isinstance(i, str) else _placeholder(n) for n, i in enumerate(image_ids)]
+            )
+        )
         if size > POLICY_MAX_CHARS:
             check.fail(
                 "approved_images",
@@ -191,11 +195,14 @@ def guard_policy(ids: Sequence[str]) -> str:
 
 
 def _guard_capacity() -> int:
-    base = len(guard_policy([]))
-    per_id = len(guard_policy(["ami-" + "0" * 17, "ami-" + "1" * 17])) - len(
-        guard_policy(["ami-" + "0" * 17])
-    )
-    return (POLICY_MAX_CHARS - base) // per_id
+    """How many 21-character ids the policy text holds."""
+    one = len(guard_policy([_placeholder(0)]))
+    per_id = len(guard_policy([_placeholder(0), _placeholder(1)])) - one
+    return 1 + (POLICY_MAX_CHARS - one) // per_id
+
+
+def _placeholder(i: int) -> str:
+    return f"ami-{i:0{AMI_ID_MAX_CHARS - 4}x}"
 
 
 def _longest(image_id: str | pulumi.Output[str]) -> str:

@@ -74,9 +74,7 @@ class GcpDriftTarget:
         ):
             check.fail("target.extra_image_projects", self.extra_image_projects, "a list")
         for i, project in enumerate(self.extra_image_projects):
-            check.matches(
-                f"target.extra_image_projects[{i}]", project, PROJECT, "a GCP project id"
-            )
+            check.matches(f"target.extra_image_projects[{i}]", project, PROJECT, "a GCP project id")
 
     def validate_image(self, check: Check, field_name: str, image_id: str) -> None:
         check.matches(
