@@ -7,6 +7,9 @@ imported only when used, so an AWS-only stack never imports ``pulumi_gcp`` or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
 from .errors import (
     ComponentInputError,
     RolloutConflict,
@@ -17,10 +20,19 @@ from .errors import (
 from .golden_image import AwsBuilder, AwsImageLookup, GoldenImage, GoldenImageArgs
 from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
 
+if TYPE_CHECKING:
+    from .drift_rule.azure import AzureDriftTarget
+    from .drift_rule.gcp import GcpDriftTarget
+
 __all__ = [
     "AwsBuilder",
+    "AwsDriftTarget",
     "AwsImageLookup",
+    "AzureDriftTarget",
     "ComponentInputError",
+    "DriftRule",
+    "DriftRuleArgs",
+    "GcpDriftTarget",
     "GoldenImage",
     "GoldenImageArgs",
     "RolloutConflict",
@@ -32,3 +44,17 @@ __all__ = [
     "UploadDirectory",
     "UploadFile",
 ]
+
+# Cloud-specific classes for GCP and Azure, imported on first use (module __getattr__).
+_LAZY = {
+    "GcpDriftTarget": ".drift_rule.gcp",
+    "AzureDriftTarget": ".drift_rule.azure",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

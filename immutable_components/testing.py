@@ -269,6 +269,44 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
     "gcp:compute/healthCheck:HealthCheck": _gcp_global("healthChecks"),
     "gcp:compute/firewall:Firewall": _gcp_global("firewalls"),
     "gcp:compute/instance:Instance": _gcp_zonal("instances"),
+    # DriftRule
+    "aws:kms/key:Key": lambda c: (
+        (
+            key := "-".join(
+                hex_id(c.hex, "kms", length=32)[i:j]
+                for i, j in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+            )
+        ),
+        {"arn": c.arn("kms", f"key/{key}"), "keyId": key},
+    ),
+    "aws:sns/topicSubscription:TopicSubscription": lambda c: (
+        f"{c.inputs.get('topic')}:{c.hex[:8]}",
+        {"arn": f"{c.inputs.get('topic')}:{c.hex[:8]}", "pendingConfirmation": True},
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": lambda c: (
+        f"{c.inputs.get('rule')}-{c.inputs.get('targetId')}",
+        {},
+    ),
+    "aws:cfg/recorder:Recorder": lambda c: (str(c.inputs.get("name") or "default"), {}),
+    "aws:cfg/deliveryChannel:DeliveryChannel": lambda c: (
+        str(c.inputs.get("name") or "default"),
+        {},
+    ),
+    "aws:cfg/recorderStatus:RecorderStatus": lambda c: (str(c.inputs.get("name")), {}),
+    "gcp:orgpolicy/policy:Policy": lambda c: (
+        str(c.inputs.get("name") or c.name),
+        {"etag": c.hex[:12]},
+    ),
+    "azure-native:authorization:PolicyDefinition": lambda c: (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/"
+        f"policyDefinitions/{c.inputs.get('policyDefinitionName') or c.name}",
+        {"name": c.inputs.get("policyDefinitionName") or c.name},
+    ),
+    "azure-native:authorization:PolicyAssignment": lambda c: (
+        f"{c.inputs.get('scope')}/providers/Microsoft.Authorization/policyAssignments/"
+        f"{c.inputs.get('policyAssignmentName') or c.name}",
+        {"name": c.inputs.get("policyAssignmentName") or c.name},
+    ),
 }
 
 

@@ -7,6 +7,7 @@ Stack settings (see Pulumi.dev.yaml):
   builderSshCidr    the address allowed to SSH to the builders (this machine)
   builderPublicIp   "true" to give builders a public IP and connect to it
   gitCommit         optional commit recorded on the images
+  driftAlertEmail   optional address that gets drift alerts (must confirm the subscription)
 """
 
 from pathlib import Path
@@ -15,7 +16,10 @@ import pulumi
 
 from immutable_components import (
     AwsBuilder,
+    AwsDriftTarget,
     AwsImageLookup,
+    DriftRule,
+    DriftRuleArgs,
     GoldenImage,
     GoldenImageArgs,
     RunCommands,
@@ -75,8 +79,20 @@ app = GoldenImage(
     ),
 )
 
+# Flag any EC2 instance not running one of these images (AWS Config + SNS alerts).
+alert_email = config.get("driftAlertEmail")
+drift = DriftRule(
+    "drift",
+    DriftRuleArgs(
+        target=AwsDriftTarget(alert_emails=[alert_email] if alert_email else []),
+        approved_images=[base, app],
+    ),
+)
+
 pulumi.export("baseImageId", base.image_id)
 pulumi.export("baseImageName", base.image_name)
 pulumi.export("appImageId", app.image_id)
 pulumi.export("appImageName", app.image_name)
 pulumi.export("appBuildHash", app.build_hash)
+pulumi.export("driftRuleNames", drift.rule_names)
+pulumi.export("driftTopicArn", drift.topic_arn)
