@@ -36,7 +36,7 @@ __all__ = [
     "UploadFile",
 ]
 
-EnvValue = Union[str, pulumi.Output]
+EnvValue = Union[str, pulumi.Output]  # noqa: UP007 (runtime alias, py3.10)
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -166,7 +166,9 @@ class _Run:
         keys = sorted(self.env)
 
         def build(values: list[str]) -> str:
-            env_lines = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in zip(keys, values))
+            env_lines = "".join(
+                f"export {k}={shlex.quote(v)}\n" for k, v in zip(keys, values, strict=True)
+            )
             runner = "sudo -H " if self.sudo else ""
             return (
                 "set -eu\n"
@@ -239,7 +241,9 @@ class RunCommands(_Run):
         if isinstance(self.commands, str) or not isinstance(self.commands, Sequence):
             check.fail(f"{field_name}.commands", self.commands, "a list of shell lines")
         if not self.commands or not all(isinstance(c, str) and c.strip() for c in self.commands):
-            check.fail(f"{field_name}.commands", self.commands, "a non-empty list of non-empty strings")
+            check.fail(
+                f"{field_name}.commands", self.commands, "a non-empty list of non-empty strings"
+            )
         self._validate_env(check, field_name)
 
     def script_text(self) -> str:
@@ -255,7 +259,7 @@ class RunCommands(_Run):
         }
 
 
-Provisioner = Union[UploadFile, UploadDirectory, RunScript, RunCommands]
+Provisioner = Union[UploadFile, UploadDirectory, RunScript, RunCommands]  # noqa: UP007
 PROVISIONER_TYPES = (UploadFile, UploadDirectory, RunScript, RunCommands)
 
 
