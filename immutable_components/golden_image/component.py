@@ -154,6 +154,9 @@ class GoldenImage(pulumi.ComponentResource):
                 "3-101 characters: letters, digits and ( ) [ ] . / ' @ _ -, starting with a "
                 "letter or digit (it prefixes the image name)",
             )
+        name_rule = getattr(builder, "validate_name", None)
+        if name_rule is not None:  # clouds with stricter image names (GCP)
+            name_rule(check, "name_prefix" if args.name_prefix is not None else "name", prefix)
         for label, value in (("version", args.version), ("git_commit", args.git_commit)):
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 check.fail(label, value, "a non-empty string, or None")
