@@ -162,6 +162,9 @@ class GoldenImage(pulumi.ComponentResource):
                 check.fail(label, value, "a non-empty string, or None")
         check.string_map("tags", dict(args.tags) if isinstance(args.tags, Mapping) else args.tags)
         validate_channel(check, args.channel)
+        channel_rule = getattr(builder, "validate_channel", None)
+        if channel_rule is not None:  # clouds where a channel needs more (Azure: a gallery)
+            channel_rule(check, args.channel)
         if args.test is not None:
             if not isinstance(args.test, ImageTest):
                 check.fail("test", args.test, "an ImageTest(commands=[...]) or None")

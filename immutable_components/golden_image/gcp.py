@@ -43,20 +43,15 @@ projects/<p>/global/images/<name>``); ``region`` is ``global``; ``channel`` the 
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import pulumi
 import pulumi_gcp as gcp
-import pulumi_tls as tls
-from pulumi_command import local
 
 from .._validate import Check, is_unknown
-from . import _labels, _remote
 from .component import BakePlan, BakeResult, GoldenImage
-from .lifecycle import run_test
 
 __all__ = ["GcpBuilder", "GcpImageFamily"]
 
@@ -72,7 +67,7 @@ KMS_KEY = re.compile(r"^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 DISK_TYPES = ("pd-balanced", "pd-ssd", "pd-standard", "hyperdisk-balanced")
-PUBLISHED_SUFFIX = "-p"
+PUBLISHED_SUFFIX = "-p"  # the published copy of a tested image: <image name>-p
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,7 +151,9 @@ class GcpBuilder:
                 check.fail("builder.source", src, "a GoldenImage baked on GCP")
         elif isinstance(src, str):
             check.matches(
-                "builder.source", src, IMAGE,
+                "builder.source",
+                src,
+                IMAGE,
                 "an image self link or 'projects/<p>/global/images/<name>' (use "
                 "GcpImageFamily to follow a family)",
             )
@@ -175,7 +172,9 @@ class GcpBuilder:
         check.one_of("builder.disk_type", self.disk_type, DISK_TYPES)
         if self.kms_key_self_link is not None:
             check.matches(
-                "builder.kms_key_self_link", self.kms_key_self_link, KMS_KEY,
+                "builder.kms_key_self_link",
+                self.kms_key_self_link,
+                KMS_KEY,
                 "projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
             )
         for flag in ("public_ip", "shielded_vm"):
@@ -195,14 +194,15 @@ class GcpBuilder:
         """Image names: lower-case, <= 63 characters with the hash and a suffix."""
         if not GCP_NAME.match(prefix) or len(prefix) > 63 - 17 - len(PUBLISHED_SUFFIX):
             check.fail(
-                field, prefix,
+                field,
+                prefix,
                 "1-44 lower-case letters, digits and hyphens, starting with a letter (GCP "
                 "image names)",
             )
 
     # -- source ------------------------------------------------------------------------
 
-    def _source_image(self) -> pulumi.Input[str]:
+    def source_image(self) -> pulumi.Input[str]:
         src = self.source
         if isinstance(src, GoldenImage):
             return src.image_id
@@ -221,13 +221,13 @@ class GcpBuilder:
             if isinstance(h, str):
                 return f"golden-image:{h}"
             return h.apply(lambda v: f"golden-image:{v}")
-        image = self._source_image()
+        image = self.source_image()
         if isinstance(image, str):
             return f"gcp-image:{_image_path(image)}"
         return pulumi.Output.from_input(image).apply(lambda i: f"gcp-image:{_image_path(i)}")
 
     def source_label(self) -> pulumi.Input[str]:
-        return self._source_image()
+        return self.source_image()
 
     def parent(self) -> GoldenImage | None:
         return self.source if isinstance(self.source, GoldenImage) else None
@@ -242,182 +242,11 @@ class GcpBuilder:
             "shielded_vm": self.shielded_vm,
         }
 
-    # -- resources ---------------------------------------------------------------------
-
-    def _instance(
-        self, resource_name: str, component: GoldenImage, *, image: pulumi.Input[str],
-        machine_type: str, tag: str, public_key: pulumi.Input[str],
-        description: pulumi.Input[str], opts: pulumi.ResourceOptions,
-    ) -> gcp.compute.Instance:
-        project: dict[str, Any] = {"project": self.project} if self.project else {}
-        return gcp.compute.Instance(
-            resource_name,
-            zone=self.zone,
-            machine_type=machine_type,
-            description=description,
-            boot_disk=gcp.compute.InstanceBootDiskArgs(
-                auto_delete=True,
-                kms_key_self_link=self.kms_key_self_link,
-                initialize_params=gcp.compute.InstanceBootDiskInitializeParamsArgs(
-                    image=image, size=self.disk_size_gb, type=self.disk_type
-                ),
-            ),
-            network_interfaces=[
-                gcp.compute.InstanceNetworkInterfaceArgs(
-                    network=self.network,
-                    subnetwork=self.subnetwork,
-                    access_configs=[gcp.compute.InstanceNetworkInterfaceAccessConfigArgs()]
-                    if self.public_ip
-                    else [],
-                )
-            ],
-            metadata={
-                "ssh-keys": pulumi.Output.concat(self.ssh_user, ":", public_key),
-                "block-project-ssh-keys": "TRUE",
-                "enable-oslogin": "FALSE",
-            },
-            tags=[tag],
-            shielded_instance_config=gcp.compute.InstanceShieldedInstanceConfigArgs(
-                enable_secure_boot=True, enable_vtpm=True, enable_integrity_monitoring=True
-            )
-            if self.shielded_vm
-            else None,
-            labels={**self.labels, "managed_by": "immutable-components"},
-            opts=pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(parent=component, replace_on_changes=["description"])
-            ),
-            **project,
-        )
-
-    def _host(self, instance: gcp.compute.Instance) -> pulumi.Output[str]:
-        nic = instance.network_interfaces[0]
-        return nic.access_configs[0].nat_ip if self.public_ip else nic.network_ip
-
     def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
-        child = pulumi.ResourceOptions(parent=component)
-        project: dict[str, Any] = {"project": self.project} if self.project else {}
-        tag = f"{_gcp_prefix(name)}-builder"
-        key = tls.PrivateKey(f"{name}-ssh-key", algorithm="ED25519", opts=child)
-        gcp.compute.Firewall(
-            f"{name}-builder-fw",
-            network=self.network,
-            direction="INGRESS",
-            description=f"Image builder {name}: SSH from the baking machine only",
-            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=["22"])],
-            source_ranges=list(self.ssh_cidrs),
-            target_tags=[tag],
-            opts=child,
-            **project,
-        )
-        build = pulumi.Output.from_input(plan.build_hash)
-        builder = self._instance(
-            f"{name}-builder", component, image=self._source_image(),
-            machine_type=self.machine_type, tag=tag, public_key=key.public_key_openssh,
-            description=build.apply(lambda h: f"immutable-components image builder, build {h}"),
-            opts=pulumi.ResourceOptions(),
-        )
-        conn = _remote.connection(
-            self._host(builder), self.ssh_user, key.private_key_openssh, self.ssh_timeout_minutes
-        )
-        steps = _remote.provision(
-            name, parent=component, builder=builder, conn=conn,
-            provisioners=plan.provisioners, build_hash=plan.build_hash,
-        )
-        stop_cmd = pulumi.Output.all(builder.name, builder.zone, builder.project).apply(
-            lambda a: "gcloud compute instances stop "
-            + " ".join(shlex.quote(str(v)) for v in (a[0], "--zone", a[1], "--project", a[2]))
-            + " --quiet"
-        )
-        stopped = local.Command(
-            f"{name}-builder-stopped",
-            create=stop_cmd,
-            triggers=[plan.build_hash],
-            opts=pulumi.ResourceOptions(
-                parent=component, depends_on=[steps[-1]], deleted_with=builder
-            ),
-        )
-        labels = _image_labels(plan)
-        timeouts = pulumi.CustomTimeouts(
-            create=f"{self.image_timeout_minutes}m", delete=f"{self.image_timeout_minutes}m"
-        )
-        encryption = (
-            gcp.compute.ImageImageEncryptionKeyArgs(kms_key_self_link=self.kms_key_self_link)
-            if self.kms_key_self_link
-            else None
-        )
-        direct_family = plan.channel if plan.test is None else None
-        image = gcp.compute.Image(
-            f"{name}-image",
-            name=plan.image_name,
-            family=direct_family,
-            description=plan.description,
-            source_disk=builder.boot_disk.source,
-            image_encryption_key=encryption,
-            labels=labels,
-            opts=pulumi.ResourceOptions(
-                parent=component, depends_on=[stopped, steps[-1]], custom_timeouts=timeouts
-            ),
-            **project,
-        )
-        published: gcp.compute.Image | None = None
-        if plan.test is not None:
-            tester = self._instance(
-                f"{name}-test", component, image=image.self_link,
-                machine_type=plan.test.instance_type or self.machine_type, tag=tag,
-                public_key=key.public_key_openssh,
-                description=build.apply(lambda h: f"immutable-components image test, build {h}"),
-                opts=pulumi.ResourceOptions(),
-            )
-            conn = _remote.connection(
-                self._host(tester), self.ssh_user, key.private_key_openssh,
-                self.ssh_timeout_minutes,
-            )
-            gate = run_test(
-                name, parent=component, instance=tester, conn=conn, test=plan.test,
-                image_id=image.self_link,
-            )
-            if plan.channel is not None:
-                published = gcp.compute.Image(
-                    f"{name}-published",
-                    name=pulumi.Output.concat(plan.image_name, PUBLISHED_SUFFIX),
-                    family=plan.channel,
-                    description=plan.description,
-                    source_image=image.self_link,
-                    image_encryption_key=encryption,
-                    labels=labels,
-                    opts=pulumi.ResourceOptions(
-                        parent=component, depends_on=[gate], custom_timeouts=timeouts
-                    ),
-                    **project,
-                )
-        final = published or image
-        return BakeResult(
-            image_id=final.self_link,
-            region=pulumi.Output.from_input("global"),
-            channel=final.family if plan.channel is not None else None,
-        )
+        from . import _gcp_bake
+
+        return _gcp_bake.bake(self, component, name, plan)
 
 
 def _image_path(image: str) -> str:
     return image.removeprefix("https://www.googleapis.com/compute/v1/")
-
-
-def _gcp_prefix(name: str) -> str:
-    cleaned = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "image"
-    if not cleaned[0].isalpha():
-        cleaned = "i-" + cleaned
-    return cleaned[:50].rstrip("-")
-
-
-def _image_labels(plan: BakePlan) -> pulumi.Output[dict[str, str]]:
-    """Provenance as labels; images are labelled by name (a self link is too long)."""
-    values = {k: v for k, v in plan.provenance.items() if k != "Lineage"}
-
-    def build(a: list[Any]) -> dict[str, str]:
-        plain = {k: str(v).rsplit("/", 1)[-1] for k, v in a[0].items()}
-        lineage = {"lineage": _labels.lineage_label(a[1])} if a[1] else {}
-        return {**_labels.labels(plain), **lineage}
-
-    return pulumi.Output.all(
-        pulumi.Output.all(**values), pulumi.Output.from_input(plan.lineage_hashes)
-    ).apply(build)
