@@ -217,7 +217,8 @@ def publish(
             name=f"{CHANNEL_PREFIX}{plan.channel}",
             type="String",
             data_type="aws:ec2:image",
-            value=image.id,
+            # Not a secret: ``insecure_value`` keeps the AMI id readable in previews.
+            insecure_value=image.id,
             description=f"Image channel {plan.channel}: the AMI id of the newest tested image",
             tags={**builder.tags, "Channel": plan.channel, "BuildHash": plan.build_hash},
             opts=pulumi.ResourceOptions(parent=component, depends_on=after),
