@@ -1,12 +1,13 @@
 """immutable-components: Pulumi components for immutable infrastructure.
 
-The public API is re-exported here. Cloud-specific builders for GCP and Azure are
-imported only when used, so an AWS-only stack never imports ``pulumi_gcp`` or
-``pulumi_azure_native``.
+The public API is re-exported here. Cloud-specific classes for GCP and Azure are
+imported only when used (module ``__getattr__``), so an AWS-only stack never imports
+``pulumi_gcp`` or ``pulumi_azure_native``.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
@@ -17,24 +18,56 @@ from .errors import (
     RolloutFailed,
     RolloutTimeout,
 )
-from .golden_image import AwsBuilder, AwsImageLookup, GoldenImage, GoldenImageArgs
+from .golden_image import (
+    AwsBuilder,
+    AwsDistribution,
+    AwsImageLookup,
+    GoldenImage,
+    GoldenImageArgs,
+    ImageTest,
+)
 from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
 
 if TYPE_CHECKING:
     from .drift_rule.azure import AzureDriftTarget
     from .drift_rule.gcp import GcpDriftTarget
+    from .golden_image import (
+        AzureBuilder,
+        AzureGallery,
+        AzureMarketplaceImage,
+        GcpBuilder,
+        GcpImageFamily,
+    )
+
+# Cloud-specific classes for GCP and Azure: name -> module, imported on first use.
+_LAZY = {
+    "AzureBuilder": ".golden_image",
+    "AzureGallery": ".golden_image",
+    "AzureMarketplaceImage": ".golden_image",
+    "GcpBuilder": ".golden_image",
+    "GcpImageFamily": ".golden_image",
+    "GcpDriftTarget": ".drift_rule.gcp",
+    "AzureDriftTarget": ".drift_rule.azure",
+}
 
 __all__ = [
     "AwsBuilder",
+    "AwsDistribution",
     "AwsDriftTarget",
     "AwsImageLookup",
+    "AzureBuilder",
     "AzureDriftTarget",
+    "AzureGallery",
+    "AzureMarketplaceImage",
     "ComponentInputError",
     "DriftRule",
     "DriftRuleArgs",
+    "GcpBuilder",
     "GcpDriftTarget",
+    "GcpImageFamily",
     "GoldenImage",
     "GoldenImageArgs",
+    "ImageTest",
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
@@ -45,16 +78,14 @@ __all__ = [
     "UploadFile",
 ]
 
-# Cloud-specific classes for GCP and Azure, imported on first use (module __getattr__).
-_LAZY = {
-    "GcpDriftTarget": ".drift_rule.gcp",
-    "AzureDriftTarget": ".drift_rule.azure",
-}
-
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -227,6 +227,86 @@ def _gcp_zonal(collection: str) -> Factory:
     return make
 
 
+def _gcp_instance(c: _Ctx) -> tuple[str, dict[str, Any]]:
+    """A zonal instance plus what a program reads from it: IPs and the boot disk."""
+    path, out = _gcp_zonal("instances")(c)
+    n = int(c.hex[:4], 16)
+    nics = []
+    for i, nic in enumerate(c.inputs.get("networkInterfaces") or [{}]):
+        access = [
+            {**a, "natIp": f"203.0.113.{(n + i) % 250 + 1}"} for a in nic.get("accessConfigs") or []
+        ]
+        nics.append(
+            {
+                **nic,
+                "accessConfigs": access,
+                "networkIp": f"10.128.{n % 250}.{i + 2}",
+                "name": f"nic{i}",
+            }
+        )
+    disk = f"projects/{out['project']}/zones/{out['zone']}/disks/{out['name']}"
+    boot = dict(c.inputs.get("bootDisk") or {})
+    boot["source"] = f"https://www.googleapis.com/compute/v1/{disk}"
+    return path, {**out, "networkInterfaces": nics, "bootDisk": boot, "currentStatus": "RUNNING"}
+
+
+def _launch_permission(c: _Ctx) -> tuple[str, dict[str, Any]]:
+    who = next(
+        c.inputs[k]
+        for k in ("accountId", "organizationArn", "organizationalUnitArn", "group")
+        if c.inputs.get(k)
+    )
+    return f"{who}/{c.inputs.get('imageId')}", {}
+
+
+AZURE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+
+
+def _azure(provider_type: str, name_key: str, parents: tuple[tuple[str, str], ...] = ()) -> Factory:
+    """Azure resource ids: /subscriptions/<sub>/resourceGroups/<rg>/providers/<Type>/<name>,
+    with parent segments (gallery, image definition) taken from the inputs."""
+
+    def make(c: _Ctx) -> tuple[str, dict[str, Any]]:
+        rg = c.inputs.get("resourceGroupName") or "mock-rg"
+        name = c.inputs.get(name_key) or f"{c.name}{c.hex[:8]}"
+        namespace, _, leaf = provider_type.partition("/")
+        segments = "".join(f"/{kind}/{c.inputs.get(key)}" for kind, key in parents)
+        rid = (
+            f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{rg}/providers/{namespace}"
+            f"{segments}/{leaf}/{name}"
+        )
+        out: dict[str, Any] = {
+            "name": name,
+            "location": c.inputs.get("location") or "westeurope",
+            "provisioningState": "Succeeded",
+            "azureApiVersion": "2024-07-01",
+        }
+        return rid, out
+
+    return make
+
+
+def _azure_nic(c: _Ctx) -> tuple[str, dict[str, Any]]:
+    rid, out = _azure("Microsoft.Network/networkInterfaces", "networkInterfaceName")(c)
+    n = int(c.hex[:4], 16)
+    configs = [
+        {**ipc, "privateIPAddress": f"10.1.{n % 250}.{i + 4}"}
+        for i, ipc in enumerate(c.inputs.get("ipConfigurations") or [{}])
+    ]
+    return rid, {**out, "ipConfigurations": configs}
+
+
+def _azure_public_ip(c: _Ctx) -> tuple[str, dict[str, Any]]:
+    rid, out = _azure("Microsoft.Network/publicIPAddresses", "publicIpAddressName")(c)
+    return rid, {**out, "ipAddress": f"198.51.100.{int(c.hex[:4], 16) % 250 + 1}"}
+
+
+def _azure_vm(c: _Ctx) -> tuple[str, dict[str, Any]]:
+    rid, out = _azure("Microsoft.Compute/virtualMachines", "vmName")(c)
+    h = hex_id(c.hex, "vm", length=32)
+    return rid, {**out, "vmId": f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"}
+
+
 #: resource type token -> factory of (id, extra outputs). Extend with
 #: :meth:`RecordingMocks.register_resource`.
 RESOURCE_OUTPUTS: dict[str, Factory] = {
@@ -268,7 +348,7 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
     "gcp:compute/instanceTemplate:InstanceTemplate": _gcp_global("instanceTemplates"),
     "gcp:compute/healthCheck:HealthCheck": _gcp_global("healthChecks"),
     "gcp:compute/firewall:Firewall": _gcp_global("firewalls"),
-    "gcp:compute/instance:Instance": _gcp_zonal("instances"),
+    "gcp:compute/instance:Instance": _gcp_instance,
     # DriftRule
     "aws:kms/key:Key": lambda c: (
         (
@@ -307,6 +387,24 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
         f"{c.inputs.get('policyAssignmentName') or c.name}",
         {"name": c.inputs.get("policyAssignmentName") or c.name},
     ),
+    # GoldenImage (GCP/Azure/lifecycle)
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": _launch_permission,
+    "azure-native:network:NetworkSecurityGroup": _azure(
+        "Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"
+    ),
+    "azure-native:network:PublicIPAddress": _azure_public_ip,
+    "azure-native:network:NetworkInterface": _azure_nic,
+    "azure-native:compute:VirtualMachine": _azure_vm,
+    "azure-native:compute:Image": _azure("Microsoft.Compute/images", "imageName"),
+    "azure-native:compute:Gallery": _azure("Microsoft.Compute/galleries", "galleryName"),
+    "azure-native:compute:GalleryImage": _azure(
+        "Microsoft.Compute/images", "galleryImageName", (("galleries", "galleryName"),)
+    ),
+    "azure-native:compute:GalleryImageVersion": _azure(
+        "Microsoft.Compute/versions",
+        "galleryImageVersionName",
+        (("galleries", "galleryName"), ("images", "galleryImageName")),
+    ),
 }
 
 
@@ -341,6 +439,22 @@ def _get_subnet(c: _Ctx) -> dict[str, Any]:
     }
 
 
+def _gcp_get_image(c: _Ctx) -> dict[str, Any]:
+    project = c.inputs.get("project") or "mock-project"
+    family = c.inputs.get("family")
+    name = c.inputs.get("name") or f"{family}-v2026{int(hex_id(str(family), length=6), 16):08d}"
+    path = f"projects/{project}/global/images/{name}"
+    return {
+        "id": path,
+        "name": name,
+        "family": family,
+        "project": project,
+        "selfLink": f"https://www.googleapis.com/compute/v1/{path}",
+        "diskSizeGb": 10,
+        "status": "READY",
+    }
+
+
 #: invoke token -> factory of the result. Extend with :meth:`RecordingMocks.register_invoke`.
 INVOKE_RESULTS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
     "aws:ec2/getAmi:getAmi": _get_ami,
@@ -368,6 +482,8 @@ INVOKE_RESULTS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
         "names": [f"{c.region}a", f"{c.region}b", f"{c.region}c"],
         "zoneIds": ["use1-az1", "use1-az2", "use1-az4"],
     },
+    # GoldenImage (GCP/Azure/lifecycle)
+    "gcp:compute/getImage:getImage": _gcp_get_image,
 }
 
 

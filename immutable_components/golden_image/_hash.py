@@ -41,6 +41,30 @@ def digest(
     return hashlib.sha256(canonical(document).encode()).hexdigest()
 
 
+def provisioners_digest(provisioners: Sequence[Mapping[str, Any]]) -> str:
+    """The provisioner part of the hash document, digested on its own.
+
+    It is the same on every cloud for the same provisioner list: tests compare it across
+    builders, and ``GoldenImage.provisioners_hash`` exposes it.
+    """
+    return hashlib.sha256(canonical({"provisioners": list(provisioners)}).encode()).hexdigest()
+
+
+def compute(
+    source_key: str,
+    builder_settings: Mapping[str, Any],
+    provisioner_digests: Sequence[Mapping[str, Any]],
+) -> str:
+    """The build hash from its three parts: what every builder feeds the same way.
+
+    ``source_key`` comes from the builder (``aws-ami:...``, ``gcp-image:...``,
+    ``azure-image:...`` or ``golden-image:<parent hash>``), ``builder_settings`` from the
+    builder's :meth:`hash_settings`, and ``provisioner_digests`` from the provisioners
+    alone (computed by the cloud-neutral component, never by a builder).
+    """
+    return digest(source_key, builder_settings, provisioner_digests)
+
+
 def build_hash(
     source: str | pulumi.Output[str],
     builder: Mapping[str, Any],

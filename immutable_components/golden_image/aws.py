@@ -12,6 +12,8 @@ Resources, all children of the GoldenImage, in order:
 ``{name}-builder-stopped`` the builder stopped after the last provisioner
 ``{name}-image``           the AMI (``AmiFromInstance``), after the builder is stopped
 ``{name}-snapshot-tag-K``  provenance tags on the AMI's root snapshot
+
+then the test, copies, sharing and channel (see ``aws_distribution``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ import pulumi_aws as aws
 import pulumi_tls as tls
 
 from .._validate import Check, is_unknown
-from . import _remote
+from . import _remote, aws_distribution
+from .aws_distribution import AwsDistribution
 from .component import BakePlan, BakeResult, GoldenImage
 
-__all__ = ["AwsBuilder", "AwsImageLookup"]
+__all__ = ["AwsBuilder", "AwsDistribution", "AwsImageLookup"]
 
 VOLUME_TYPES = ("gp3", "gp2", "io1", "io2", "standard")
 TAG_KEY = re.compile(r"^[A-Za-z0-9 +\-=._:/@]{1,128}$")
@@ -130,6 +133,10 @@ class AwsBuilder:
     (10-1440). Default: 120."""
     tags: dict[str, str] = field(default_factory=dict)
     """Extra tags for the builder's resources (not the image). Default: none."""
+    distribution: AwsDistribution | None = None
+    """Copies to other regions and launch permissions for other accounts, created after
+    the image passes its test. Not part of the build hash. Default: the AMI stays in the
+    bake region, private to this account."""
 
     cloud = "aws"
 
@@ -170,6 +177,10 @@ class AwsBuilder:
         check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
         check.int_range("builder.snapshot_timeout_minutes", self.snapshot_timeout_minutes, 10, 1440)
         check.string_map("builder.tags", self.tags)
+        if self.distribution is not None:
+            if not isinstance(self.distribution, AwsDistribution):
+                check.fail("builder.distribution", self.distribution, "an AwsDistribution or None")
+            self.distribution.validate(check, self.region)
         for key in self.tags:
             if not TAG_KEY.match(key) or key.lower().startswith("aws:"):
                 check.fail("builder.tags key", key, "1-128 characters, not starting with 'aws:'")
@@ -211,6 +222,9 @@ class AwsBuilder:
 
     def parent(self) -> GoldenImage | None:
         return self.source if isinstance(self.source, GoldenImage) else None
+
+    def validate_machine_size(self, check: Check, field: str, value: Any) -> None:
+        check.instance_type(field, value)
 
     def hash_settings(self) -> dict[str, Any]:
         return {
@@ -346,7 +360,21 @@ class AwsBuilder:
                 opts=pulumi.ResourceOptions(parent=component, deleted_with=image),
                 **regional,
             )
-        return BakeResult(image_id=image.id, region=image.region)
+        gate = aws_distribution.test_image(
+            self,
+            component,
+            name,
+            plan,
+            image=image,
+            key_name=key_pair.key_name,
+            security_group_id=security_group.id,
+            private_key=key.private_key_openssh,
+            regional=regional,
+        )
+        copies, channel = aws_distribution.publish(
+            self, component, name, plan, image=image, gate=gate, regional=regional
+        )
+        return BakeResult(image_id=image.id, region=image.region, copies=copies, channel=channel)
 
 
 def _slug(key: str) -> str:

@@ -19,6 +19,7 @@ import pulumi
 from .._validate import Check
 from ..provisioners import Provisioner, validate_provisioners
 from . import _hash
+from .lifecycle import ImageTest, lineage_tag, validate_channel
 
 TYPE_TOKEN = "immutable:index:GoldenImage"  # noqa: S105 (a type token)
 MANAGED_BY = "immutable-components"
@@ -34,13 +35,24 @@ class BakePlan:
     image_name: str | pulumi.Output[str]
     description: str | pulumi.Output[str]
     provenance: Mapping[str, pulumi.Input[str]]
-    """Provenance metadata (``BuildHash``, ``SourceImage``, ``Version``, ...) plus user tags."""
+    """Provenance metadata (``BuildHash``, ``SourceImage``, ``Version``, ``Lineage``, ...)
+    plus user tags."""
+    lineage_hashes: list[str] | pulumi.Output[list[str]] = field(default_factory=list)
+    """Ancestors' build hashes, nearest first (empty for an image on a vendor image)."""
+    test: ImageTest | None = None
+    """Commands to pass on an instance of the new image before publication."""
+    channel: str | None = None
+    """The channel to publish on (the builder decides what that is on its cloud)."""
 
 
 @dataclass(frozen=True)
 class BakeResult:
     image_id: pulumi.Output[str]
     region: pulumi.Output[str]
+    copies: pulumi.Input[Mapping[str, str]] | None = None
+    """Region -> image id of each copy (AWS). Default: no copies."""
+    channel: pulumi.Input[str] | None = None
+    """The published channel's name. Default: not published."""
 
 
 class Builder(Protocol):
@@ -61,6 +73,10 @@ class Builder(Protocol):
     def parent(self) -> GoldenImage | None: ...
 
     def hash_settings(self) -> dict[str, Any]: ...
+
+    def validate_machine_size(self, check: Check, field: str, value: Any) -> None:
+        """Check an instance type / machine type / VM size in this cloud's words."""
+        ...
 
     def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult: ...
 
@@ -87,6 +103,15 @@ class GoldenImageArgs:
     """Image description. Default: ``"<name> build <hash>"``."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags for the image (and its snapshots where the cloud allows). Default: none."""
+    test: ImageTest | None = None
+    """Commands run on an instance launched from the new image; the image is published
+    (channel, sharing, copies) only when they pass. Default: no test, published at once."""
+    channel: str | None = None
+    """The channel consumers follow instead of an image id: AWS an SSM parameter
+    ``/images/<channel>`` (data type ``aws:ec2:image``), GCP the image family, Azure the
+    gallery image definition. Lower-case letters, digits and hyphens, 1-63 characters.
+    Default: not published on a channel (on Azure with a gallery: the definition is
+    named after the component)."""
 
 
 class GoldenImage(pulumi.ComponentResource):
@@ -99,7 +124,16 @@ class GoldenImage(pulumi.ComponentResource):
     build_hash: pulumi.Output[str]
     """SHA-256 over the source image, the provisioners' content and the builder settings."""
     region: pulumi.Output[str]
-    """Where the image lives."""
+    """Where the image lives (GCP: ``global``; Azure: the builder's location)."""
+    lineage: pulumi.Output[list[dict[str, str]]]
+    """Ancestors, nearest first: ``[{"image_id": ..., "build_hash": ...}, ...]``. Empty
+    for an image baked on a vendor image."""
+    copies: pulumi.Output[dict[str, str]]
+    """Region -> image id of each copy (AWS ``AwsDistribution.regions``). Default: {}."""
+    channel: pulumi.Output[str | None]
+    """The channel the image is published on, or None."""
+    provisioners_hash: pulumi.Output[str]
+    """SHA-256 of the provisioner part of the build hash: the same on every cloud."""
 
     def __init__(
         self, name: str, args: GoldenImageArgs, opts: pulumi.ResourceOptions | None = None
@@ -120,16 +154,32 @@ class GoldenImage(pulumi.ComponentResource):
                 "3-101 characters: letters, digits and ( ) [ ] . / ' @ _ -, starting with a "
                 "letter or digit (it prefixes the image name)",
             )
+        name_rule = getattr(builder, "validate_name", None)
+        if name_rule is not None:  # clouds with stricter image names (GCP)
+            name_rule(check, "name_prefix" if args.name_prefix is not None else "name", prefix)
         for label, value in (("version", args.version), ("git_commit", args.git_commit)):
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 check.fail(label, value, "a non-empty string, or None")
         check.string_map("tags", dict(args.tags) if isinstance(args.tags, Mapping) else args.tags)
+        validate_channel(check, args.channel)
+        channel_rule = getattr(builder, "validate_channel", None)
+        if channel_rule is not None:  # clouds where a channel needs more (Azure: a gallery)
+            channel_rule(check, args.channel)
+        if args.test is not None:
+            if not isinstance(args.test, ImageTest):
+                check.fail("test", args.test, "an ImageTest(commands=[...]) or None")
+            args.test.validate(check)
+            if args.test.instance_type is not None:
+                builder.validate_machine_size(check, "test.instance_type", args.test.instance_type)
 
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.builder_cloud: str = builder.cloud
 
+        # The provisioner digests are computed here, never by a builder: every cloud
+        # feeds the same list into the same hash function.
+        self.provisioner_digests: list[dict[str, Any]] = [p.digest() for p in provisioners]
         self._build_hash = _hash.build_hash(
-            builder.source_key(), builder.hash_settings(), [p.digest() for p in provisioners]
+            builder.source_key(), builder.hash_settings(), self.provisioner_digests
         )
         image_name = _map(self._build_hash, lambda h: f"{prefix}-{_hash.short(h)}")
         parent = builder.parent()
@@ -140,9 +190,25 @@ class GoldenImage(pulumi.ComponentResource):
             "SourceImage": builder.source_label(),
             "ManagedBy": MANAGED_BY,
         }
+        self._lineage_hashes: list[str] | pulumi.Output[list[str]] = []
+        lineage: Any = []
         if parent is not None:
             provenance["ParentImage"] = parent.image_name
             provenance["ParentBuildHash"] = parent.build_hash
+            parent_hash, parent_chain = parent.build_hash_value, parent.lineage_hashes_value
+            if isinstance(parent_hash, str) and isinstance(parent_chain, list):
+                self._lineage_hashes = [parent_hash, *parent_chain]
+            else:
+                self._lineage_hashes = pulumi.Output.all(parent_hash, parent_chain).apply(
+                    lambda a: [a[0], *a[1]]
+                )
+            chain = self._lineage_hashes
+            provenance["Lineage"] = (
+                lineage_tag(chain) if isinstance(chain, list) else chain.apply(lineage_tag)
+            )
+            lineage = pulumi.Output.all(parent.image_id, parent.build_hash, parent.lineage).apply(
+                lambda a: [{"image_id": a[0], "build_hash": a[1]}, *a[2]]
+            )
         if args.version:
             provenance["Version"] = args.version
         if args.git_commit:
@@ -158,18 +224,31 @@ class GoldenImage(pulumi.ComponentResource):
                 image_name=image_name,
                 description=description,
                 provenance=provenance,
+                lineage_hashes=self._lineage_hashes,
+                test=args.test,
+                channel=args.channel,
             ),
         )
         self.image_id = result.image_id
         self.image_name = pulumi.Output.from_input(image_name)
         self.build_hash = pulumi.Output.from_input(self._build_hash)
         self.region = result.region
+        self.lineage = pulumi.Output.from_input(lineage)
+        self.copies = pulumi.Output.from_input(result.copies or {})  # type: ignore[arg-type]
+        self.channel = pulumi.Output.from_input(result.channel)
+        self.provisioners_hash = pulumi.Output.from_input(
+            _hash.provisioners_digest(self.provisioner_digests)
+        )
         self.register_outputs(
             {
                 "image_id": self.image_id,
                 "image_name": self.image_name,
                 "build_hash": self.build_hash,
                 "region": self.region,
+                "lineage": self.lineage,
+                "copies": self.copies,
+                "channel": self.channel,
+                "provisioners_hash": self.provisioners_hash,
             }
         )
 
@@ -177,6 +256,11 @@ class GoldenImage(pulumi.ComponentResource):
     def build_hash_value(self) -> str | pulumi.Output[str]:
         """The build hash, as a plain string whenever it is known at construction."""
         return self._build_hash
+
+    @property
+    def lineage_hashes_value(self) -> list[str] | pulumi.Output[list[str]]:
+        """Ancestors' build hashes, nearest first, plain whenever known at construction."""
+        return self._lineage_hashes
 
 
 def _map(value: str | pulumi.Output[str], fn: Any) -> Any:

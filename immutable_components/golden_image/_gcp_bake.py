@@ -1,0 +1,224 @@
+"""The GCP builder's resources (pulumi-gcp); see ``gcp`` for the order and the reasons."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+import pulumi_gcp as gcp
+import pulumi_tls as tls
+from pulumi_command import local
+
+from . import _labels, _remote
+from .component import BakePlan, BakeResult, GoldenImage
+from .lifecycle import run_test
+
+if TYPE_CHECKING:
+    from .gcp import GcpBuilder
+
+PUBLISHED_SUFFIX = "-p"
+
+
+def _instance(
+    b: GcpBuilder,
+    resource_name: str,
+    component: GoldenImage,
+    *,
+    image: pulumi.Input[str],
+    machine_type: str,
+    tag: str,
+    public_key: pulumi.Input[str],
+    description: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> gcp.compute.Instance:
+    project: dict[str, Any] = {"project": b.project} if b.project else {}
+    return gcp.compute.Instance(
+        resource_name,
+        zone=b.zone,
+        machine_type=machine_type,
+        description=description,
+        boot_disk=gcp.compute.InstanceBootDiskArgs(
+            auto_delete=True,
+            kms_key_self_link=b.kms_key_self_link,
+            initialize_params=gcp.compute.InstanceBootDiskInitializeParamsArgs(
+                image=image, size=b.disk_size_gb, type=b.disk_type
+            ),
+        ),
+        network_interfaces=[
+            gcp.compute.InstanceNetworkInterfaceArgs(
+                network=b.network,
+                subnetwork=b.subnetwork,
+                access_configs=[gcp.compute.InstanceNetworkInterfaceAccessConfigArgs()]
+                if b.public_ip
+                else [],
+            )
+        ],
+        metadata={
+            "ssh-keys": pulumi.Output.concat(b.ssh_user, ":", public_key),
+            "block-project-ssh-keys": "TRUE",
+            "enable-oslogin": "FALSE",
+        },
+        tags=[tag],
+        shielded_instance_config=gcp.compute.InstanceShieldedInstanceConfigArgs(
+            enable_secure_boot=True, enable_vtpm=True, enable_integrity_monitoring=True
+        )
+        if b.shielded_vm
+        else None,
+        labels={**b.labels, "managed_by": "immutable-components"},
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(parent=component, replace_on_changes=["description"])
+        ),
+        **project,
+    )
+
+
+def _host(b: GcpBuilder, instance: gcp.compute.Instance) -> pulumi.Output[str]:
+    nic = instance.network_interfaces[0]
+    return nic.access_configs[0].nat_ip if b.public_ip else nic.network_ip
+
+
+def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
+    child = pulumi.ResourceOptions(parent=component)
+    project: dict[str, Any] = {"project": b.project} if b.project else {}
+    tag = f"{_gcp_prefix(name)}-builder"
+    key = tls.PrivateKey(f"{name}-ssh-key", algorithm="ED25519", opts=child)
+    gcp.compute.Firewall(
+        f"{name}-builder-fw",
+        network=b.network,
+        direction="INGRESS",
+        description=f"Image builder {name}: SSH from the baking machine only",
+        allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=["22"])],
+        source_ranges=list(b.ssh_cidrs),
+        target_tags=[tag],
+        opts=child,
+        **project,
+    )
+    build = pulumi.Output.from_input(plan.build_hash)
+    builder = _instance(
+        b,
+        f"{name}-builder",
+        component,
+        image=b.source_image(),
+        machine_type=b.machine_type,
+        tag=tag,
+        public_key=key.public_key_openssh,
+        description=build.apply(lambda h: f"immutable-components image builder, build {h}"),
+        opts=pulumi.ResourceOptions(),
+    )
+    conn = _remote.connection(
+        _host(b, builder), b.ssh_user, key.private_key_openssh, b.ssh_timeout_minutes
+    )
+    steps = _remote.provision(
+        name,
+        parent=component,
+        builder=builder,
+        conn=conn,
+        provisioners=plan.provisioners,
+        build_hash=plan.build_hash,
+    )
+    stop_cmd = pulumi.Output.all(builder.name, builder.zone, builder.project).apply(
+        lambda a: (
+            "gcloud compute instances stop "
+            + " ".join(shlex.quote(str(v)) for v in (a[0], "--zone", a[1], "--project", a[2]))
+            + " --quiet"
+        )
+    )
+    stopped = local.Command(
+        f"{name}-builder-stopped",
+        create=stop_cmd,
+        triggers=[plan.build_hash],
+        opts=pulumi.ResourceOptions(parent=component, depends_on=[steps[-1]], deleted_with=builder),
+    )
+    labels = _image_labels(plan)
+    timeouts = pulumi.CustomTimeouts(
+        create=f"{b.image_timeout_minutes}m", delete=f"{b.image_timeout_minutes}m"
+    )
+    encryption = (
+        gcp.compute.ImageImageEncryptionKeyArgs(kms_key_self_link=b.kms_key_self_link)
+        if b.kms_key_self_link
+        else None
+    )
+    direct_family = plan.channel if plan.test is None else None
+    image = gcp.compute.Image(
+        f"{name}-image",
+        name=plan.image_name,
+        family=direct_family,
+        description=plan.description,
+        source_disk=builder.boot_disk.source,
+        image_encryption_key=encryption,
+        labels=labels,
+        opts=pulumi.ResourceOptions(
+            parent=component, depends_on=[stopped, steps[-1]], custom_timeouts=timeouts
+        ),
+        **project,
+    )
+    published: gcp.compute.Image | None = None
+    if plan.test is not None:
+        tester = _instance(
+            b,
+            f"{name}-test",
+            component,
+            image=image.self_link,
+            machine_type=plan.test.instance_type or b.machine_type,
+            tag=tag,
+            public_key=key.public_key_openssh,
+            description=build.apply(lambda h: f"immutable-components image test, build {h}"),
+            opts=pulumi.ResourceOptions(),
+        )
+        conn = _remote.connection(
+            _host(b, tester),
+            b.ssh_user,
+            key.private_key_openssh,
+            b.ssh_timeout_minutes,
+        )
+        gate = run_test(
+            name,
+            parent=component,
+            instance=tester,
+            conn=conn,
+            test=plan.test,
+            image_id=image.self_link,
+        )
+        if plan.channel is not None:
+            published = gcp.compute.Image(
+                f"{name}-published",
+                name=pulumi.Output.concat(plan.image_name, PUBLISHED_SUFFIX),
+                family=plan.channel,
+                description=plan.description,
+                source_image=image.self_link,
+                image_encryption_key=encryption,
+                labels=labels,
+                opts=pulumi.ResourceOptions(
+                    parent=component, depends_on=[gate], custom_timeouts=timeouts
+                ),
+                **project,
+            )
+    final = published or image
+    return BakeResult(
+        image_id=final.self_link,
+        region=pulumi.Output.from_input("global"),
+        channel=final.family if plan.channel is not None else None,
+    )
+
+
+def _gcp_prefix(name: str) -> str:
+    cleaned = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "image"
+    if not cleaned[0].isalpha():
+        cleaned = "i-" + cleaned
+    return cleaned[:50].rstrip("-")
+
+
+def _image_labels(plan: BakePlan) -> pulumi.Output[dict[str, str]]:
+    """Provenance as labels; images are labelled by name (a self link is too long)."""
+    values = {k: v for k, v in plan.provenance.items() if k != "Lineage"}
+
+    def build(a: list[Any]) -> dict[str, str]:
+        plain = {k: str(v).rsplit("/", 1)[-1] for k, v in a[0].items()}
+        lineage = {"lineage": _labels.lineage_label(a[1])} if a[1] else {}
+        return {**_labels.labels(plain), **lineage}
+
+    return pulumi.Output.all(
+        pulumi.Output.all(**values), pulumi.Output.from_input(plan.lineage_hashes)
+    ).apply(build)

@@ -1,0 +1,228 @@
+"""AWS after the bake: test the AMI, then copy, share and publish it.
+
+Resources, children of the GoldenImage, registered after ``{name}-image``:
+
+``{name}-test``            (with ``test``) an instance launched from the new AMI, with the
+                           builder's key pair, security group, subnet and settings
+``{name}-test-ready``, ``{name}-test-run``   wait for SSH, run the test (see ``lifecycle``)
+``{name}-test-stopped``    the test instance stopped once the test has passed (the test
+                           script also powers it off, pass or fail)
+``{name}-copy-<region>``   an encrypted ``AmiCopy`` per region: same name, description
+                           and tags; per-region KMS key optional
+``{name}-share-<who>``     an ``AmiLaunchPermission`` per account / organization / OU, for
+                           the AMI and for each copy (``{name}-share-<region>-<who>``)
+``{name}-channel``         an SSM parameter ``/images/<channel>`` of data type
+                           ``aws:ec2:image`` holding the AMI id (``resolve:ssm:`` at launch)
+
+Every copy, permission and the channel depend on ``{name}-test-run`` when there is a
+test: an AMI that fails its test is never shared, copied or published.
+
+NOTE: tags on a shared AMI are invisible to the accounts it is shared with. The AMI's
+description carries the build hash (``"<name> build <hash>"``) so they can read it.
+NOTE: an encrypted AMI shared with another account is only usable there when the KMS
+key's policy lets that account use the key (``kms:Decrypt``, ``kms:CreateGrant``,
+``kms:DescribeKey``, ``kms:ReEncrypt*``, ``kms:GenerateDataKey*``). The account's
+default EBS key (``aws/ebs``) cannot be shared at all: share images encrypted with a
+customer-managed key. This component does not manage key policies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+import pulumi_aws as aws
+
+from .._validate import Check
+from . import _remote
+from .lifecycle import run_test
+
+if TYPE_CHECKING:
+    from .aws import AwsBuilder
+    from .component import BakePlan, GoldenImage
+
+__all__ = ["AwsDistribution"]
+
+ORG_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
+OU_ARN = re.compile(
+    r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$"
+)
+CHANNEL_PREFIX = "/images/"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsDistribution:
+    """Where the AMI goes once it has passed its test: copies and launch permissions."""
+
+    regions: Sequence[str] = ()
+    """Regions to copy the AMI to (encrypted copies, same name and tags). Not the bake
+    region. Default: no copies."""
+    kms_key_ids: Mapping[str, str] = field(default_factory=dict)
+    """Region -> KMS key for that region's copy. Default: the account's default EBS key
+    in that region (which cannot be shared with other accounts: see the module NOTE)."""
+    accounts: Sequence[str] = ()
+    """12-digit account ids allowed to launch the AMI and its copies. Default: none."""
+    organization_arns: Sequence[str] = ()
+    """Organization ARNs (``arn:aws:organizations::<mgmt>:organization/o-...``) whose
+    accounts may launch the AMI and its copies. Default: none."""
+    organizational_unit_arns: Sequence[str] = ()
+    """OU ARNs (``arn:aws:organizations::<mgmt>:ou/o-.../ou-...``). Default: none."""
+
+    def validate(self, check: Check, bake_region: str | None) -> None:
+        f = "builder.distribution"
+        for attr in ("regions", "accounts", "organization_arns", "organizational_unit_arns"):
+            value = getattr(self, attr)
+            if isinstance(value, str) or not isinstance(value, Sequence):
+                check.fail(f"{f}.{attr}", value, "a list")
+        for i, region in enumerate(self.regions):
+            check.aws_region(f"{f}.regions[{i}]", region)
+            if region == bake_region:
+                check.fail(f"{f}.regions[{i}]", region, "a region other than the bake region")
+        if len(set(self.regions)) != len(self.regions):
+            check.fail(f"{f}.regions", list(self.regions), "regions without duplicates")
+        check.string_map(f"{f}.kms_key_ids", dict(self.kms_key_ids))
+        for region, key in self.kms_key_ids.items():
+            if region not in self.regions:
+                check.fail(f"{f}.kms_key_ids", region, "a region listed in `regions`")
+            check.kms_key(f"{f}.kms_key_ids[{region!r}]", key)
+        for i, account in enumerate(self.accounts):
+            check.account_id(f"{f}.accounts[{i}]", account)
+        for i, arn in enumerate(self.organization_arns):
+            check.matches(f"{f}.organization_arns[{i}]", arn, ORG_ARN, "an organization ARN")
+        for i, arn in enumerate(self.organizational_unit_arns):
+            check.matches(f"{f}.organizational_unit_arns[{i}]", arn, OU_ARN, "an OU ARN")
+
+    def grantees(self) -> list[tuple[str, dict[str, str]]]:
+        """(slug, AmiLaunchPermission arguments) per grantee, in a stable order."""
+        out = [(a, {"account_id": a}) for a in self.accounts]
+        out += [(a.rsplit("/", 1)[-1], {"organization_arn": a}) for a in self.organization_arns]
+        out += [
+            (a.rsplit("/", 1)[-1], {"organizational_unit_arn": a})
+            for a in self.organizational_unit_arns
+        ]
+        return out
+
+
+def test_image(
+    builder: AwsBuilder,
+    component: GoldenImage,
+    name: str,
+    plan: BakePlan,
+    *,
+    image: aws.ec2.AmiFromInstance,
+    key_name: pulumi.Input[str],
+    security_group_id: pulumi.Input[str],
+    private_key: pulumi.Input[str],
+    regional: dict[str, Any],
+) -> pulumi.Resource | None:
+    """The test instance and its test; returns the step publication waits on."""
+    test = plan.test
+    if test is None:
+        return None
+    instance = aws.ec2.Instance(
+        f"{name}-test",
+        ami=image.id,
+        instance_type=test.instance_type or builder.instance_type,
+        subnet_id=builder.subnet_id,
+        vpc_security_group_ids=[security_group_id],
+        key_name=key_name,
+        associate_public_ip_address=builder.associate_public_ip,
+        iam_instance_profile=builder.iam_instance_profile,
+        metadata_options=aws.ec2.InstanceMetadataOptionsArgs(
+            http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
+        ),
+        root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
+            encrypted=builder.encrypted,
+            kms_key_id=builder.kms_key_id,
+            volume_type=builder.volume_type,
+            delete_on_termination=True,
+        ),
+        instance_initiated_shutdown_behavior="stop",
+        tags={**builder.tags, "Name": f"{name}-test", "BuildHash": plan.build_hash},
+        opts=pulumi.ResourceOptions(parent=component),
+        **regional,
+    )
+    host = instance.public_ip if builder.associate_public_ip else instance.private_ip
+    conn = _remote.connection(host, builder.ssh_user, private_key, builder.ssh_timeout_minutes)
+    run = run_test(
+        name, parent=component, instance=instance, conn=conn, test=test, image_id=image.id
+    )
+    aws.ec2transitgateway.InstanceState(
+        f"{name}-test-stopped",
+        instance_id=instance.id,
+        state="stopped",
+        opts=pulumi.ResourceOptions(parent=component, depends_on=[run], deleted_with=instance),
+        **regional,
+    )
+    return run
+
+
+def publish(
+    builder: AwsBuilder,
+    component: GoldenImage,
+    name: str,
+    plan: BakePlan,
+    *,
+    image: aws.ec2.AmiFromInstance,
+    gate: pulumi.Resource | None,
+    regional: dict[str, Any],
+) -> tuple[pulumi.Output[dict[str, str]], pulumi.Output[str] | None]:
+    """Copies, launch permissions and the channel; all after ``gate`` (the test)."""
+    after = [gate] if gate is not None else []
+    dist = builder.distribution or AwsDistribution()
+    grantees = dist.grantees()
+
+    def share(prefix: str, image_id: pulumi.Input[str], extra: dict[str, Any]) -> None:
+        for slug, who in grantees:
+            aws.ec2.AmiLaunchPermission(
+                f"{prefix}-share-{slug}",
+                image_id=image_id,
+                opts=pulumi.ResourceOptions(parent=component, depends_on=after),
+                **who,
+                **extra,
+            )
+
+    share(name, image.id, regional)
+    copies: dict[str, pulumi.Output[str]] = {}
+    for region in dist.regions:
+        copy = aws.ec2.AmiCopy(
+            f"{name}-copy-{region}",
+            name=plan.image_name,
+            description=plan.description,
+            source_ami_id=image.id,
+            source_ami_region=image.region,
+            encrypted=True,
+            kms_key_id=dist.kms_key_ids.get(region),
+            tags=dict(plan.provenance),
+            region=region,
+            opts=pulumi.ResourceOptions(
+                parent=component,
+                depends_on=after,
+                custom_timeouts=pulumi.CustomTimeouts(
+                    create=f"{builder.snapshot_timeout_minutes}m",
+                    delete=f"{builder.snapshot_timeout_minutes}m",
+                ),
+            ),
+        )
+        copies[region] = copy.id
+        share(f"{name}-{region}", copy.id, {"region": region})
+
+    channel: pulumi.Output[str] | None = None
+    if plan.channel is not None:
+        parameter = aws.ssm.Parameter(
+            f"{name}-channel",
+            name=f"{CHANNEL_PREFIX}{plan.channel}",
+            type="String",
+            data_type="aws:ec2:image",
+            # Not a secret: ``insecure_value`` keeps the AMI id readable in previews.
+            insecure_value=image.id,
+            description=f"Image channel {plan.channel}: the AMI id of the newest tested image",
+            tags={**builder.tags, "Channel": plan.channel, "BuildHash": plan.build_hash},
+            opts=pulumi.ResourceOptions(parent=component, depends_on=after),
+            **regional,
+        )
+        channel = parameter.name
+    return pulumi.Output.all(**copies) if copies else pulumi.Output.from_input({}), channel

@@ -1,0 +1,139 @@
+"""The image lifecycle after the bake, cloud-neutral: test, channel, lineage.
+
+* :class:`ImageTest`: commands run over SSH on an instance launched from the *new* image
+  (never the builder). Publication (channel, sharing, copies) depends on the test step,
+  so an image whose test fails is never published: pulumi-command fails the update with
+  the command's output when it exits non-zero, and nothing that depends on it is created.
+* The test instance does not stay running. The test script ends, pass or fail, by
+  scheduling a power-off from inside the guest 30 seconds later (so the command can
+  return its exit status and output first). On AWS a stopped instance, on GCP a
+  ``TERMINATED`` one, on Azure a "Stopped" VM (still allocated: the Azure builder also
+  deallocates it after a passing test). NOTE: after a failing test the instance is
+  powered off, so re-running the same image's test needs
+  ``pulumi up --replace <urn of {name}-test>``; a fixed image replaces it anyway.
+* A channel is the name consumers follow instead of an image id: AWS an SSM parameter
+  ``/images/<channel>`` of data type ``aws:ec2:image``, GCP the image family, Azure the
+  gallery image definition. One naming rule fits all three (GCP's family rule).
+* Lineage: the build hashes of a layered image's ancestors, nearest first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi_command import remote
+
+from .._validate import Check
+from ..provisioners import RunCommands
+from . import _remote
+
+__all__ = ["ImageTest", "lineage_tag", "validate_channel"]
+
+CHANNEL = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+AWS_TAG_VALUE_MAX = 256
+TEST_POWEROFF = (
+    "sudo -n systemd-run --on-active=30 /bin/systemctl poweroff >/dev/null 2>&1"
+    " || sudo -n shutdown -h +1 >/dev/null 2>&1 || true"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageTest:
+    """Commands that must pass on an instance booted from the new image before it is
+    published. The same value works on every cloud."""
+
+    commands: Sequence[str]
+    """Shell lines run in order with ``bash -euo pipefail``; the first failure fails the
+    test, and the update, with the command's output."""
+    instance_type: str | None = None
+    """Size of the test instance in the cloud's words (``t3.micro``, ``e2-small``,
+    ``Standard_B2s``). Default: the builder's instance type."""
+    timeout_minutes: int = 15
+    """How long the test may run, SSH wait excluded (1-240). Default: 15."""
+    sudo: bool = True
+    """Run the commands as root through ``sudo -H``. Default: True."""
+
+    def validate(self, check: Check) -> None:
+        if isinstance(self.commands, str) or not isinstance(self.commands, Sequence):
+            check.fail("test.commands", self.commands, "a list of shell lines")
+        if not self.commands or not all(isinstance(c, str) and c.strip() for c in self.commands):
+            check.fail("test.commands", self.commands, "a non-empty list of non-empty strings")
+        check.int_range("test.timeout_minutes", self.timeout_minutes, 1, 240)
+        if not isinstance(self.sudo, bool):
+            check.fail("test.sudo", self.sudo, "True or False")
+
+    def script(self) -> str:
+        """The remote command: the commands, then a delayed power-off, pass or fail."""
+        inner = RunCommands(commands=list(self.commands), sudo=self.sudo).render()
+        if not isinstance(inner, str):  # pragma: no cover - no env, so never secret
+            raise TypeError("test script must be plain")
+        return (
+            "status=0\n"
+            "bash -s <<'__IMMUTABLE_TEST__' || status=$?\n"
+            f"{inner}"
+            "__IMMUTABLE_TEST__\n"
+            f"{TEST_POWEROFF}\n"
+            'echo "image test exit status: $status"\n'
+            'exit "$status"\n'
+        )
+
+
+def validate_channel(check: Check, channel: Any) -> None:
+    if channel is None:
+        return
+    if not isinstance(channel, str) or not CHANNEL.match(channel):
+        check.fail(
+            "channel",
+            channel,
+            "1-63 lower-case letters, digits and hyphens, starting with a letter and not "
+            "ending with a hyphen (it names a GCP image family, an SSM parameter "
+            "/images/<channel> or an Azure image definition)",
+        )
+
+
+def lineage_tag(hashes: Sequence[str], *, sep: str = ",", limit: int = AWS_TAG_VALUE_MAX) -> str:
+    """Ancestors' build hashes, 16 hex digits each, nearest first, as many as fit."""
+    out = ""
+    for h in hashes:
+        item = h[:16]
+        candidate = f"{out}{sep}{item}" if out else item
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out
+
+
+def run_test(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    instance: pulumi.Resource,
+    conn: remote.ConnectionArgs,
+    test: ImageTest,
+    image_id: pulumi.Input[str],
+) -> pulumi.Resource:
+    """``{name}-test-ready`` then ``{name}-test-run`` on the test instance; returns the
+    run, which publication depends on."""
+    ready = remote.Command(
+        f"{name}-test-ready",
+        connection=conn,
+        create=_remote.WAIT_READY,
+        triggers=[image_id],
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[instance], deleted_with=instance),
+    )
+    return remote.Command(
+        f"{name}-test-run",
+        connection=conn,
+        create=test.script(),
+        triggers=[image_id],
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=[ready],
+            deleted_with=instance,
+            custom_timeouts=pulumi.CustomTimeouts(create=f"{test.timeout_minutes}m"),
+        ),
+    )

@@ -1,0 +1,191 @@
+"""GoldenImage on Azure: resources, inputs, ordering, tags, test and gallery publication."""
+
+from __future__ import annotations
+
+import pytest
+
+from immutable_components import ComponentInputError, GoldenImage, GoldenImageArgs, ImageTest
+from immutable_components.golden_image.azure import (
+    AzureBuilder,
+    AzureGallery,
+    AzureMarketplaceImage,
+)
+from tests._images import AZ_SUBNET, SSH, deps, provisioners
+
+UBUNTU = AzureMarketplaceImage(
+    publisher="Canonical", offer="ubuntu-24_04-lts", sku="server", version="24.04.202501140"
+)
+ID_PREFIX = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+
+
+def azure(**kw):
+    return AzureBuilder(
+        **{
+            "source": UBUNTU,
+            "resource_group_name": "rg",
+            "location": "westeurope",
+            "subnet_id": AZ_SUBNET,
+            "ssh_cidrs": SSH,
+            **kw,
+        }
+    )
+
+
+def test_bake_resources_and_order(pulumi_mocks, tmp_path):
+    img = GoldenImage("base", GoldenImageArgs(builder=azure(), provisioners=provisioners(tmp_path)))
+    names = [(r.type, r.name) for r in pulumi_mocks.resources if r.name != "base"]
+    assert names == [
+        ("tls:index/privateKey:PrivateKey", "base-ssh-key"),
+        ("azure-native:network:NetworkSecurityGroup", "base-builder-nsg"),
+        ("azure-native:network:NetworkInterface", "base-builder-nic"),
+        ("azure-native:compute:VirtualMachine", "base-builder"),
+        ("command:remote:Command", "base-wait-ready"),
+        ("command:remote:Command", "base-provision-1"),
+        ("command:remote:CopyToRemote", "base-provision-2"),
+        ("command:remote:Command", "base-provision-3"),
+        ("command:remote:Command", "base-deprovision"),
+        ("command:local:Command", "base-generalize"),
+        ("azure-native:compute:Image", "base-image"),
+    ]
+    component = pulumi_mocks.named("base")
+    assert len(pulumi_mocks.children_of(component)) == 11
+
+    rules = pulumi_mocks.one("azure-native:network:NetworkSecurityGroup").inputs["securityRules"]
+    allow, deny = rules
+    assert allow["access"] == "Allow" and allow["sourceAddressPrefixes"] == SSH
+    assert allow["destinationPortRange"] == "22" and allow["priority"] == 100
+    assert deny["access"] == "Deny" and deny["sourceAddressPrefix"] == "*"
+
+    nic = pulumi_mocks.one("azure-native:network:NetworkInterface").inputs
+    assert "publicIPAddress" not in nic["ipConfigurations"][0]  # no public IP by default
+    assert nic["ipConfigurations"][0]["subnet"]["id"] == AZ_SUBNET
+
+    vm = pulumi_mocks.one("azure-native:compute:VirtualMachine")
+    linux = vm.inputs["osProfile"]["linuxConfiguration"]
+    assert linux["disablePasswordAuthentication"] is True
+    assert linux["ssh"]["publicKeys"][0]["path"] == "/home/azureuser/.ssh/authorized_keys"
+    assert vm.inputs["storageProfile"]["imageReference"] == {
+        "publisher": "Canonical",
+        "offer": "ubuntu-24_04-lts",
+        "sku": "server",
+        "version": "24.04.202501140",
+    }
+    assert vm.inputs["storageProfile"]["osDisk"]["deleteOption"] == "Delete"
+    assert vm.options["replaceOnChanges"] == ["tags"]
+    h = pulumi_mocks.resolve(img.build_hash)
+    assert vm.inputs["tags"]["BuildHash"] == h
+
+    deprovision = pulumi_mocks.one("command:remote:Command", "base-deprovision")
+    assert "waagent -force -deprovision+user" in deprovision.inputs["create"]
+    assert "base-provision-3" in deps(deprovision)
+    generalize = pulumi_mocks.one("command:local:Command", "base-generalize")
+    assert generalize.inputs["create"].startswith("az vm deallocate --ids /subscriptions/")
+    assert " && az vm generalize --ids /subscriptions/" in generalize.inputs["create"]
+    assert "base-deprovision" in deps(generalize)
+    image = pulumi_mocks.one("azure-native:compute:Image")
+    assert "base-generalize" in deps(image)
+    assert image.inputs["imageName"] == f"base-{h[:16]}"
+    assert image.inputs["sourceVirtualMachine"]["id"].startswith(
+        ID_PREFIX + "Microsoft.Compute/virtualMachines/"
+    )
+    assert image.inputs["tags"]["BuildHash"] == h
+    assert (
+        pulumi_mocks.resolve(img.image_id) == f"{ID_PREFIX}Microsoft.Compute/images/base-{h[:16]}"
+    )
+    assert pulumi_mocks.resolve(img.channel) is None
+
+
+def test_layered_tested_and_published_in_gallery(pulumi_mocks, tmp_path):
+    base = GoldenImage(
+        "base", GoldenImageArgs(builder=azure(), provisioners=provisioners(tmp_path))
+    )
+    app = GoldenImage(
+        "app",
+        GoldenImageArgs(
+            builder=azure(
+                source=base,
+                public_ip=True,
+                gallery=AzureGallery(
+                    gallery_name="images", version="1.2.3", replica_regions=["northeurope"]
+                ),
+            ),
+            provisioners=provisioners(tmp_path, "app"),
+            test=ImageTest(commands=["true"]),
+            channel="app",
+        ),
+    )
+    builder = pulumi_mocks.one("azure-native:compute:VirtualMachine", "app-builder")
+    base_id = pulumi_mocks.resolve(base.image_id)
+    assert builder.inputs["storageProfile"]["imageReference"] == {"id": base_id}
+    assert pulumi_mocks.one("azure-native:network:PublicIPAddress", "app-builder-ip").inputs[
+        "sku"
+    ] == {"name": "Standard"}
+    tester = pulumi_mocks.one("azure-native:compute:VirtualMachine", "app-test")
+    image = pulumi_mocks.one("azure-native:compute:Image", "app-image")
+    assert "app-image" in deps(tester)
+    dealloc = pulumi_mocks.one("command:local:Command", "app-test-deallocated")
+    assert "app-test-run" in deps(dealloc)
+    definition = pulumi_mocks.one("azure-native:compute:GalleryImage").inputs
+    assert definition["galleryImageName"] == "app" and definition["osState"] == "Generalized"
+    assert definition["identifier"] == {
+        "publisher": "immutable-components",
+        "offer": "app",
+        "sku": "linux",
+    }
+    version = pulumi_mocks.one("azure-native:compute:GalleryImageVersion")
+    assert {"app-test-run", "app-definition", "app-image"} <= deps(version)
+    assert version.options["deleteBeforeReplace"] is True
+    profile = version.inputs["publishingProfile"]
+    assert profile["excludeFromLatest"] is False
+    assert [r["name"] for r in profile["targetRegions"]] == ["westeurope", "northeurope"]
+    assert version.inputs["galleryImageVersionName"] == "1.2.3"
+    assert version.inputs["storageProfile"]["source"]["id"].endswith(image.inputs["imageName"])
+    base_hash = pulumi_mocks.resolve(base.build_hash)
+    assert version.inputs["tags"]["Lineage"] == base_hash[:16]
+    assert pulumi_mocks.resolve(app.channel) == "app"
+    assert pulumi_mocks.resolve(app.image_id).endswith(
+        "/galleries/images/images/app/versions/1.2.3"
+    )
+
+
+def gallery(**kw):
+    return AzureGallery(**{"gallery_name": "images", "version": "1.0.0", **kw})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "args", "field"),
+    [
+        ({"location": "West Europe"}, {}, "builder.location"),
+        ({"subnet_id": "subnet-0123456789abcdef0"}, {}, "builder.subnet_id"),
+        ({"source": "ami-0123456789abcdef0"}, {}, "builder.source"),
+        (
+            {"source": AzureMarketplaceImage(publisher="C", offer="o", sku="s", version="latest")},
+            {},
+            "builder.source.version",
+        ),
+        ({"ssh_cidrs": ["10.0.0.1/8"]}, {}, r"builder.ssh_cidrs\[0\]"),
+        ({"ssh_user": "admin"}, {}, "builder.ssh_user"),
+        ({"vm_size": "t3.micro"}, {}, "builder.vm_size"),
+        ({"storage_account_type": "gp3"}, {}, "builder.storage_account_type"),
+        ({"hyper_v_generation": "V3"}, {}, "builder.hyper_v_generation"),
+        ({"gallery": gallery(gallery_name="my-gallery")}, {}, "builder.gallery.gallery_name"),
+        ({"gallery": gallery(version="1.0")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(replica_regions=["westeurope"])}, {}, "replica_regions"),
+        ({"gallery": gallery(replica_regions=["North Europe"])}, {}, "replica_regions"),
+        ({"gallery": gallery(storage_account_type="Premium_ZRS")}, {}, "storage_account_type"),
+        ({}, {"channel": "app"}, "channel"),  # a channel needs a gallery on Azure
+        ({"gallery": gallery()}, {"channel": "App_1"}, "channel"),
+        (
+            {},
+            {"test": ImageTest(commands=["true"], instance_type="e2-small")},
+            "test.instance_type",
+        ),
+    ],
+)
+def test_bad_input(pulumi_mocks, tmp_path, kwargs, args, field):
+    with pytest.raises(ComponentInputError, match=field):
+        GoldenImage(
+            "base",
+            GoldenImageArgs(builder=azure(**kwargs), provisioners=provisioners(tmp_path), **args),
+        )
+    assert pulumi_mocks.resources == []

@@ -1,0 +1,163 @@
+"""GoldenImage on GCP: resources, inputs, ordering, labels, test and family."""
+
+from __future__ import annotations
+
+import pytest
+
+from immutable_components import ComponentInputError, GoldenImage, GoldenImageArgs, ImageTest
+from immutable_components.golden_image import _labels
+from immutable_components.golden_image.gcp import GcpBuilder, GcpImageFamily
+from tests._images import GCP_IMAGE, SSH, deps, provisioners
+
+
+def gcp(**kw):
+    return GcpBuilder(**{"source": GCP_IMAGE, "zone": "us-central1-a", "ssh_cidrs": SSH, **kw})
+
+
+def test_bake_resources_and_order(pulumi_mocks, tmp_path):
+    img = GoldenImage("base", GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path)))
+    names = [(r.type, r.name) for r in pulumi_mocks.resources if r.name != "base"]
+    assert names == [
+        ("tls:index/privateKey:PrivateKey", "base-ssh-key"),
+        ("gcp:compute/firewall:Firewall", "base-builder-fw"),
+        ("gcp:compute/instance:Instance", "base-builder"),
+        ("command:remote:Command", "base-wait-ready"),
+        ("command:remote:Command", "base-provision-1"),
+        ("command:remote:CopyToRemote", "base-provision-2"),
+        ("command:remote:Command", "base-provision-3"),
+        ("command:local:Command", "base-builder-stopped"),
+        ("gcp:compute/image:Image", "base-image"),
+    ]
+    component = pulumi_mocks.named("base")
+    assert all(r.parent == component.urn for r in pulumi_mocks.children_of(component))
+    assert len(pulumi_mocks.children_of(component)) == 9
+
+    fw = pulumi_mocks.one("gcp:compute/firewall:Firewall").inputs
+    assert fw["sourceRanges"] == SSH
+    assert fw["allows"] == [{"protocol": "tcp", "ports": ["22"]}]
+    assert fw["targetTags"] == ["base-builder"] and fw["direction"] == "INGRESS"
+
+    vm = pulumi_mocks.one("gcp:compute/instance:Instance")
+    assert vm.inputs["tags"] == ["base-builder"]
+    assert vm.inputs["metadata"]["block-project-ssh-keys"] == "TRUE"
+    assert vm.inputs["metadata"]["ssh-keys"].startswith("builder:ssh-ed25519 ")
+    assert vm.inputs["shieldedInstanceConfig"] == {
+        "enableSecureBoot": True,
+        "enableVtpm": True,
+        "enableIntegrityMonitoring": True,
+    }
+    assert vm.inputs["networkInterfaces"][0]["accessConfigs"] == []  # no external IP
+    assert vm.inputs["bootDisk"]["initializeParams"]["image"] == GCP_IMAGE
+    assert "serviceAccount" not in vm.inputs
+    assert vm.options["replaceOnChanges"] == ["description"]
+
+    stop = pulumi_mocks.one("command:local:Command", "base-builder-stopped")
+    assert stop.inputs["create"].startswith("gcloud compute instances stop base-builder --zone")
+    assert deps(stop) >= {"base-provision-3"}
+    assert stop.options["deletedWith"] == vm.urn
+
+    image = pulumi_mocks.one("gcp:compute/image:Image")
+    assert {"base-builder-stopped", "base-provision-3"} <= deps(image)
+    assert image.inputs["sourceDisk"].endswith("/zones/us-central1-a/disks/base-builder")
+    assert "family" not in image.inputs
+    h = pulumi_mocks.resolve(img.build_hash)
+    assert image.inputs["description"] == f"base build {h}"  # the full hash
+    labels = image.inputs["labels"]
+    assert labels["build_hash"] == h[:63]
+    assert labels["managed_by"] == "immutable-components"
+    assert labels["source_image"] == "debian-12-bookworm-v20250101"
+    assert all(len(v) <= _labels.LABEL_MAX for v in labels.values())
+    assert pulumi_mocks.resolve(img.image_id) == (
+        f"https://www.googleapis.com/compute/v1/projects/mock-project/global/images/base-{h[:16]}"
+    )
+    assert pulumi_mocks.resolve(img.region) == "global"
+    assert pulumi_mocks.resolve(img.channel) is None
+
+
+def test_family_source_layering_test_and_channel(pulumi_mocks, tmp_path):
+    base = GoldenImage(
+        "base",
+        GoldenImageArgs(
+            builder=gcp(source=GcpImageFamily(project="debian-cloud", family="debian-12")),
+            provisioners=provisioners(tmp_path),
+        ),
+    )
+    app = GoldenImage(
+        "app",
+        GoldenImageArgs(
+            builder=gcp(source=base, public_ip=True),
+            provisioners=provisioners(tmp_path, "app"),
+            test=ImageTest(commands=["systemctl is-active app"], instance_type="e2-medium"),
+            channel="app",
+        ),
+    )
+    assert pulumi_mocks.mocks.invokes[0][0] == "gcp:compute/getImage:getImage"
+    image = pulumi_mocks.one("gcp:compute/image:Image", "app-image")
+    assert "family" not in image.inputs  # not visible on the channel before the test
+    tester = pulumi_mocks.one("gcp:compute/instance:Instance", "app-test")
+    assert tester.inputs["machineType"] == "e2-medium"
+    assert deps(tester) >= {"app-image"}
+    run = pulumi_mocks.one("command:remote:Command", "app-test-run")
+    assert deps(run) >= {"app-test-ready"}
+    assert run.options["customTimeouts"] == {"create": "15m"}
+    published = pulumi_mocks.one("gcp:compute/image:Image", "app-published")
+    assert published.inputs["family"] == "app"
+    assert "app-test-run" in deps(published)
+    assert published.inputs["sourceImage"].endswith(image.inputs["name"])
+    assert published.inputs["name"] == image.inputs["name"] + "-p"
+    assert pulumi_mocks.resolve(app.channel) == "app"
+    assert pulumi_mocks.resolve(app.image_id).endswith("-p")
+    base_hash = pulumi_mocks.resolve(base.build_hash)
+    assert image.inputs["labels"]["lineage"] == base_hash[:16]
+    assert pulumi_mocks.resolve(app.lineage) == [
+        {"image_id": pulumi_mocks.resolve(base.image_id), "build_hash": base_hash}
+    ]
+    builder = pulumi_mocks.one("gcp:compute/instance:Instance", "app-builder")
+    assert builder.inputs["networkInterfaces"][0]["accessConfigs"] == [{}]
+
+
+def test_channel_without_test_puts_the_image_in_the_family(pulumi_mocks, tmp_path):
+    GoldenImage(
+        "web", GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path), channel="web")
+    )
+    assert pulumi_mocks.one("gcp:compute/image:Image").inputs["family"] == "web"
+
+
+def test_labels_are_gcp_safe():
+    labels = _labels.labels({"BuildHash": "A" * 64, "Team": "Platform Ops/Images"})
+    assert labels == {"build_hash": "a" * 63, "team": "platform_ops_images"}
+    assert _labels.lineage_label(["a" * 64] * 5) == "_".join(["a" * 16] * 3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "args", "field"),
+    [
+        ({"zone": "us-central1"}, {}, "builder.zone"),
+        ({"source": "debian-12"}, {}, "builder.source"),
+        ({"source": "projects/debian-cloud/global/images/family/debian-12"}, {}, "builder.source"),
+        ({"ssh_cidrs": ["0.0.0.1/0"]}, {}, r"builder.ssh_cidrs\[0\]"),
+        ({"ssh_cidrs": []}, {}, "builder.ssh_cidrs"),
+        ({"machine_type": "E2_SMALL"}, {}, "builder.machine_type"),
+        ({"disk_type": "gp3"}, {}, "builder.disk_type"),
+        ({"kms_key_self_link": "alias/x"}, {}, "builder.kms_key_self_link"),
+        ({"labels": {"Team": "x"}}, {}, "builder.labels key"),
+        ({"project": "P"}, {}, "builder.project"),
+        ({"source": GcpImageFamily(project="debian-cloud", family="Debian")}, {}, "family"),
+        ({}, {"channel": "App"}, "channel"),
+        ({}, {"name_prefix": "Base"}, "name_prefix"),
+        (
+            {},
+            {"test": ImageTest(commands=["true"], instance_type="t3.micro")},
+            "test.instance_type",
+        ),
+        ({}, {"test": ImageTest(commands=[])}, "test.commands"),
+        ({}, {"test": ImageTest(commands=["true"], timeout_minutes=0)}, "test.timeout_minutes"),
+    ],
+)
+def test_bad_input(pulumi_mocks, tmp_path, kwargs, args, field):
+    with pytest.raises(ComponentInputError, match=field):
+        GoldenImage(
+            "base",
+            GoldenImageArgs(builder=gcp(**kwargs), provisioners=provisioners(tmp_path), **args),
+        )
+    assert pulumi_mocks.resources == []
