@@ -7,7 +7,13 @@ imported only when used, so an AWS-only stack never imports ``pulumi_gcp`` or
 
 from __future__ import annotations
 
-from .errors import ComponentInputError
+from .errors import (
+    ComponentInputError,
+    RolloutConflict,
+    RolloutError,
+    RolloutFailed,
+    RolloutTimeout,
+)
 from .golden_image import AwsBuilder, AwsImageLookup, GoldenImage, GoldenImageArgs
 from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
 
@@ -17,6 +23,10 @@ __all__ = [
     "ComponentInputError",
     "GoldenImage",
     "GoldenImageArgs",
+    "RolloutConflict",
+    "RolloutError",
+    "RolloutFailed",
+    "RolloutTimeout",
     "RunCommands",
     "RunScript",
     "UploadDirectory",

@@ -114,7 +114,11 @@ class Check:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(field, value, "a whole number")
         if value < low or (high is not None and value > high):
-            accepted = f"a whole number from {low} to {high}" if high is not None else f"a whole number >= {low}"
+            accepted = (
+                f"a whole number from {low} to {high}"
+                if high is not None
+                else f"a whole number >= {low}"
+            )
             self.fail(field, value, accepted)
 
     def non_empty_list(self, field: str, value: Any) -> Sequence[Any]:

@@ -1,4 +1,9 @@
-"""The library's one error type.
+"""The library's errors, in one place.
+
+``ComponentInputError`` (a ``ValueError``) is raised at construction for a bad input.
+``RolloutError`` (a ``RuntimeError``) and its subclasses are raised while a release rolls
+out, by the code that runs in the Pulumi engine during ``pulumi up``; the update of the
+resource that raised them fails with their message.
 
 Every component validates its inputs when it is constructed, before any resource is
 registered, and raises :class:`ComponentInputError` naming the component, the field,
@@ -10,7 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ComponentInputError"]
+__all__ = [
+    "ComponentInputError",
+    "RolloutConflict",
+    "RolloutError",
+    "RolloutFailed",
+    "RolloutTimeout",
+]
 
 
 class ComponentInputError(ValueError):
@@ -29,6 +40,47 @@ class ComponentInputError(ValueError):
         self.value = value
         self.accepted = accepted
         super().__init__(f"{component}: `{field}` = {_show(value)} is not accepted: {accepted}")
+
+
+class RolloutError(RuntimeError):
+    """An instance refresh that did not end well (or is blocked, or took too long).
+
+    Attributes:
+        group: the Auto Scaling group's name.
+        refresh_id: the instance refresh's id (``None`` when none was started).
+        status: the refresh's last seen status, e.g. ``Failed`` or ``RollbackSuccessful``.
+        reason: AWS's ``StatusReason`` (or our explanation when AWS gave none).
+        percentage_complete: the last seen ``PercentageComplete`` (``None`` if unknown).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        group: str,
+        refresh_id: str | None,
+        status: str | None,
+        reason: str | None,
+        percentage_complete: int | None,
+    ) -> None:
+        self.group = group
+        self.refresh_id = refresh_id
+        self.status = status
+        self.reason = reason
+        self.percentage_complete = percentage_complete
+        super().__init__(message)
+
+
+class RolloutFailed(RolloutError):
+    """The refresh ended Failed, Cancelled, RollbackSuccessful or RollbackFailed."""
+
+
+class RolloutTimeout(RolloutError):
+    """The wait ran out; the refresh is still running in AWS."""
+
+
+class RolloutConflict(RolloutError):
+    """Another instance refresh, for a different target, is running on the group."""
 
 
 def _show(value: Any) -> str:

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline plans and operations for immutable-components stacks.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module_name in COMMANDS.items():
+    for module_name in COMMANDS.values():
         module = importlib.import_module(module_name)
         module.register(subparsers)
     return parser

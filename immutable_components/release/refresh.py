@@ -1,0 +1,306 @@
+"""``InstanceRefresh``: a Pulumi dynamic resource that rolls a group to a version and waits.
+
+The fleet keeps its Auto Scaling group's ``launchTemplate`` under ``ignore_changes`` and
+hands the pinned version to this resource instead:
+
+- **create** starts nothing: the group was just created on this version. It records it.
+- **diff** proposes an update only when the launch template id or version changes; a new
+  group name or region replaces the resource (a new group starts on its version, so the
+  replacement's create starts nothing either). A change of preferences, timeout, poll
+  interval or role alone is *no change*: nothing would happen in AWS, so a preview shows
+  nothing; the new values are used by the next rollout.
+- **update** starts a rolling instance refresh with the new launch template and version as
+  its ``DesiredConfiguration`` and waits until it ends (see
+  :mod:`~immutable_components.release.rollout`). On Failed, Cancelled, RollbackSuccessful
+  or RollbackFailed, or when ``timeout_minutes`` pass, it raises, so the Pulumi update fails
+  with AWS's status reason, and the state keeps the old version: the next ``pulumi up``
+  tries again (and adopts the refresh if it is still running towards the same version).
+- **delete** and **read** do nothing: there is nothing in AWS to delete or read back.
+
+Where it runs: a dynamic provider runs inside the Pulumi engine's Python process for this
+program, *with the AWS credentials of that process* (the default boto3 chain: environment,
+``AWS_PROFILE``, SSO, instance role), not with the ``aws`` provider's configuration; use
+``role_arn`` to act as another role. ``region`` is an explicit input; when it is not given,
+``InstanceRefresh`` takes the stack's ``aws:region`` config. The provider is pickled by
+reference (module-level class, no state), so this library must be importable where
+``pulumi up`` runs (it is, if the program imports it).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.session
+import pulumi
+import pulumi.dynamic
+from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
+
+from .._validate import Check, is_unknown
+from .preferences import RefreshPreferences, whole
+from .rollout import start_refresh, wait_for_refresh
+
+__all__ = ["InstanceRefresh", "InstanceRefreshArgs", "InstanceRefreshProvider"]
+
+LAUNCH_TEMPLATE_ID = re.compile(r"^lt-[0-9a-f]{8}([0-9a-f]{9})?$")
+
+# Python attribute name -> property name on the wire (what the engine, mocks and plans see).
+_WIRE = {
+    "auto_scaling_group_name": "autoScalingGroupName",
+    "launch_template_id": "launchTemplateId",
+    "launch_template_version": "launchTemplateVersion",
+    "preferences": "preferences",
+    "region": "region",
+    "role_arn": "roleArn",
+    "timeout_minutes": "timeoutMinutes",
+    "poll_seconds": "pollSeconds",
+    "last_refresh_id": "lastRefreshId",
+    "last_refresh_status": "lastRefreshStatus",
+}
+_PYTHON = {wire: name for name, wire in _WIRE.items()}
+_INPUTS = tuple(_WIRE[name] for name in list(_WIRE)[:8])
+_REPLACE_ON = ("autoScalingGroupName", "region")
+_ROLL_ON = ("launchTemplateId", "launchTemplateVersion")
+
+# Looked up at call time, so tests can swap them.
+_sleep = time.sleep
+_clock = time.monotonic
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstanceRefreshArgs:
+    """Inputs of :class:`InstanceRefresh`."""
+
+    auto_scaling_group_name: pulumi.Input[str]
+    """The group to roll: pass the group resource's ``name`` output, so a replaced group
+    (new name) replaces this resource too."""
+
+    launch_template_id: pulumi.Input[str]
+    """The launch template to roll to, ``lt-...``."""
+
+    launch_template_version: pulumi.Input[int]
+    """The numbered version to roll to, e.g. the launch template's ``latest_version``.
+    ``$Latest`` and ``$Default`` are refused: they never start a refresh and cannot roll back."""
+
+    preferences: RefreshPreferences = field(default_factory=RefreshPreferences)
+    """How instances are replaced. Default: 90 % kept healthy, skip matching and auto
+    rollback on (see :class:`RefreshPreferences`)."""
+
+    region: pulumi.Input[str] | None = None
+    """The group's region. Default: the stack's ``aws:region`` config."""
+
+    role_arn: pulumi.Input[str] | None = None
+    """An IAM role to assume (session name ``immutable-refresh-<group>``) for the refresh
+    calls. Default: the credentials ``pulumi up`` runs with."""
+
+    timeout_minutes: int = 60
+    """How long ``pulumi up`` waits for a rollout before failing; the refresh then keeps
+    running in AWS. Must exceed the pauses the preferences impose (checkpoints, bake time).
+    Default: 60 minutes."""
+
+    poll_seconds: int = 10
+    """The first pause between status polls, 1 to 300; pauses grow by half up to 30 s (or
+    this value, if larger). Default: 10 seconds."""
+
+    def validate(self, check: Check, region: Any) -> None:
+        """Raise ComponentInputError for the first bad input (unknown Outputs are skipped)."""
+        check.non_empty_str("auto_scaling_group_name", self.auto_scaling_group_name)
+        name = self.auto_scaling_group_name
+        if isinstance(name, str) and len(name) > 255:
+            check.fail("auto_scaling_group_name", name, "a group name of at most 255 characters")
+        check.matches(
+            "launch_template_id",
+            self.launch_template_id,
+            LAUNCH_TEMPLATE_ID,
+            "a launch template id: 'lt-' and 8 or 17 hex digits",
+        )
+        version = self.launch_template_version
+        if not is_unknown(version) and (
+            isinstance(version, bool) or not isinstance(version, int) or version < 1
+        ):
+            check.fail(
+                "launch_template_version",
+                version,
+                "a version number >= 1, e.g. the launch template's latest_version "
+                "('$Latest' and '$Default' never start a refresh)",
+            )
+        self.preferences.validate(check, "preferences")
+        if region is None:
+            check.fail("region", region, "an AWS region, or the stack config `aws:region`")
+        check.aws_region("region", region)
+        if self.role_arn is not None:
+            check.arn("role_arn", self.role_arn, service="iam")
+        check.int_range("timeout_minutes", self.timeout_minutes, 1)
+        pauses = self.preferences.minimum_wait_seconds()
+        if isinstance(self.timeout_minutes, int) and self.timeout_minutes * 60 <= pauses:
+            check.fail(
+                "timeout_minutes",
+                self.timeout_minutes,
+                f"more than the {pauses} s every refresh pauses for checkpoints and bake "
+                f"time, i.e. >= {pauses // 60 + 1}",
+            )
+        check.int_range("poll_seconds", self.poll_seconds, 1, 300)
+
+
+class InstanceRefreshProvider(pulumi.dynamic.ResourceProvider):
+    """The dynamic provider behind :class:`InstanceRefresh` (see the module docstring).
+
+    Stateless and module-level, so Pulumi's serializer (dill) pickles it by reference; the
+    boto3 clients are made inside each call.
+    """
+
+    serialize_as_secret_always = False  # it captures nothing secret
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        """Start nothing: the group was created on this version. Record it."""
+        outs = _inputs(props)
+        outs.update(lastRefreshId=None, lastRefreshStatus=None)
+        return pulumi.dynamic.CreateResult(id_=str(props["autoScalingGroupName"]), outs=outs)
+
+    def diff(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.DiffResult:
+        """Roll on a new template id or version; replace on a new group or region."""
+        replaces = [key for key in _REPLACE_ON if olds.get(key) != news.get(key)]
+        changes = bool(replaces) or _target_changed(olds, news)
+        return pulumi.dynamic.DiffResult(
+            changes=changes, replaces=replaces, delete_before_replace=False
+        )
+
+    def update(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.UpdateResult:
+        """Start the refresh towards the new version and wait for its end; raise on a bad one."""
+        outs = _inputs(news)
+        if not _target_changed(olds, news):
+            outs.update(
+                lastRefreshId=olds.get("lastRefreshId"),
+                lastRefreshStatus=olds.get("lastRefreshStatus"),
+            )
+            return pulumi.dynamic.UpdateResult(outs=outs)
+        group = str(news["autoScalingGroupName"])
+        version = whole(news["launchTemplateVersion"])
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ValueError(f"launchTemplateVersion must be a whole number, not {version!r}")
+        client = autoscaling_client(news.get("region"), news.get("roleArn"), group)
+        refresh_id = start_refresh(
+            client,
+            group,
+            str(news["launchTemplateId"]),
+            version,
+            RefreshPreferences.from_api(news.get("preferences") or {}),
+        )
+        final = wait_for_refresh(
+            client,
+            group,
+            refresh_id,
+            timeout_seconds=float(news.get("timeoutMinutes") or 60) * 60,
+            poll_seconds=float(news.get("pollSeconds") or 10),
+            sleep=_sleep,
+            clock=_clock,
+        )
+        outs.update(lastRefreshId=refresh_id, lastRefreshStatus=final.get("Status"))
+        return pulumi.dynamic.UpdateResult(outs=outs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to delete: a finished refresh is history, the group is the fleet's."""
+
+
+def _inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {key: props[key] for key in _INPUTS if key in props}
+
+
+def _target_changed(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    # Unknown news (preview, while the launch template changes) differ from any old value.
+    return any(whole(olds.get(key)) != whole(news.get(key)) for key in _ROLL_ON)
+
+
+def session_name(group: str) -> str:
+    """A deterministic AssumeRole session name: 2-64 characters of ``[\\w+=,.@-]``."""
+    return re.sub(r"[^A-Za-z0-9_+=,.@-]", "-", f"immutable-refresh-{group}")[:64]
+
+
+def aws_session(region: str | None, role_arn: str | None, group: str) -> boto3.session.Session:
+    """The engine process's default credentials, or a role assumed from them.
+
+    Assumed credentials refresh themselves before they expire (a role session lasts one
+    hour by default, and a rollout may take longer).
+    """
+    core = botocore.session.get_session()
+    base = boto3.session.Session(botocore_session=core, region_name=region)
+    if not role_arn:
+        return base
+    sts = base.client("sts")  # signs with the process's own credentials
+
+    def fetch() -> dict[str, str]:
+        answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name(group))
+        credentials = answer["Credentials"]
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": credentials["Expiration"].isoformat(),
+        }
+
+    # botocore has no public setter for refreshable credentials on a session; setting
+    # ``_credentials`` is the usual way, and clients made from it from now on use them.
+    core._credentials = RefreshableCredentials.create_from_metadata(
+        metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
+    )
+    return base
+
+
+def autoscaling_client(region: str | None, role_arn: str | None, group: str) -> Any:
+    """An autoscaling client with standard retries (throttling during a long wait)."""
+    config = Config(retries={"mode": "standard", "total_max_attempts": 10})
+    return aws_session(region, role_arn, group).client("autoscaling", config=config)
+
+
+class InstanceRefresh(pulumi.dynamic.Resource, module="immutable", name="InstanceRefresh"):
+    """Rolls an Auto Scaling group to a pinned launch template version, and waits.
+
+    Type token ``pulumi-python:dynamic/immutable:InstanceRefresh``. Inputs are validated
+    here, before anything is registered (ComponentInputError names the field).
+    """
+
+    auto_scaling_group_name: pulumi.Output[str]
+    launch_template_id: pulumi.Output[str]
+    launch_template_version: pulumi.Output[int]
+    """The version the group was last rolled to (or created on)."""
+    last_refresh_id: pulumi.Output[str | None]
+    """The id of the last refresh this resource ran; None until the first rollout."""
+    last_refresh_status: pulumi.Output[str | None]
+    """``Successful`` after a rollout (a bad end fails the update instead); None before."""
+
+    def __init__(
+        self,
+        name: str,
+        args: InstanceRefreshArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        check = Check("InstanceRefresh", name)
+        region = args.region if args.region is not None else pulumi.Config("aws").get("region")
+        args.validate(check, region)
+        props: dict[str, Any] = {
+            "auto_scaling_group_name": args.auto_scaling_group_name,
+            "launch_template_id": args.launch_template_id,
+            "launch_template_version": args.launch_template_version,
+            "preferences": args.preferences.to_api(),
+            "region": region,
+            "role_arn": args.role_arn,
+            "timeout_minutes": args.timeout_minutes,
+            "poll_seconds": args.poll_seconds,
+            "last_refresh_id": None,
+            "last_refresh_status": None,
+        }
+        super().__init__(InstanceRefreshProvider(), name, props, opts)
+
+    def translate_input_property(self, prop: str) -> str:
+        return _WIRE.get(prop, prop)
+
+    def translate_output_property(self, prop: str) -> str:
+        return _PYTHON.get(prop, prop)

@@ -1,0 +1,387 @@
+"""InstanceRefresh: the provider's create/diff/update/delete, and the resource under mocks."""
+
+from __future__ import annotations
+
+import base64
+
+import dill
+import pulumi
+import pulumi.runtime.config
+import pulumi.runtime.settings
+import pytest
+from moto import mock_aws
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import rpc
+
+from immutable_components.errors import ComponentInputError, RolloutFailed, RolloutTimeout
+from immutable_components.release import refresh as refresh_module
+from immutable_components.release.preferences import RefreshPreferences
+from immutable_components.release.refresh import (
+    InstanceRefresh,
+    InstanceRefreshArgs,
+    InstanceRefreshProvider,
+    aws_session,
+    session_name,
+)
+
+from .stubs import GROUP, REFRESH, TEMPLATE, describe_by_id, refresh
+
+ROLE = "arn:aws:iam::123456789012:role/deployer"
+
+
+def state(**changes):
+    """Resource state as the engine hands it to the provider: camelCase, numbers as floats."""
+    props = {
+        "autoScalingGroupName": GROUP,
+        "launchTemplateId": TEMPLATE,
+        "launchTemplateVersion": 2.0,
+        "preferences": {
+            "MinHealthyPercentage": 90.0,
+            "SkipMatching": True,
+            "AutoRollback": True,
+            "ScaleInProtectedInstances": "Wait",
+            "StandbyInstances": "Wait",
+        },
+        "region": "us-east-1",
+        "timeoutMinutes": 60.0,
+        "pollSeconds": 10.0,
+        "__provider": "serialized",
+    }
+    props.update(changes)
+    return props
+
+
+@pytest.fixture
+def provider_client(client, monkeypatch, clock):
+    """The provider's client is the stubbed one; its sleeping and clock are fake."""
+    made = []
+
+    def fake_client(region, role_arn, group):
+        made.append((region, role_arn, group))
+        return client
+
+    monkeypatch.setattr(refresh_module, "autoscaling_client", fake_client)
+    monkeypatch.setattr(refresh_module, "_sleep", clock.sleep)
+    monkeypatch.setattr(refresh_module, "_clock", clock)
+    return made
+
+
+def test_first_deployment_starts_nothing(stub, provider_client):
+    result = InstanceRefreshProvider().create(state())
+
+    assert result.id == GROUP
+    assert result.outs["launchTemplateVersion"] == 2.0
+    assert result.outs["lastRefreshId"] is None
+    assert result.outs["lastRefreshStatus"] is None
+    assert "__provider" not in result.outs
+    assert provider_client == []  # no client was even made; the stub saw no call
+
+
+def test_update_with_the_same_version_starts_nothing(stub, provider_client):
+    olds = state(lastRefreshId="earlier", lastRefreshStatus="Successful")
+    news = state(launchTemplateVersion=2, preferences={"MinHealthyPercentage": 50.0})
+
+    result = InstanceRefreshProvider().update(GROUP, olds, news)
+
+    assert result.outs["lastRefreshId"] == "earlier"
+    assert result.outs["lastRefreshStatus"] == "Successful"
+    assert result.outs["preferences"] == {"MinHealthyPercentage": 50.0}
+    assert provider_client == []
+
+
+def test_update_rolls_to_the_new_version_and_waits(stub, provider_client, clock):
+    stub.add_response(
+        "start_instance_refresh",
+        {"InstanceRefreshId": REFRESH},
+        {
+            "AutoScalingGroupName": GROUP,
+            "Strategy": "Rolling",
+            "DesiredConfiguration": {
+                "LaunchTemplate": {"LaunchTemplateId": TEMPLATE, "Version": "3"}
+            },
+            "Preferences": {
+                "MinHealthyPercentage": 90,
+                "SkipMatching": True,
+                "AutoRollback": True,
+                "ScaleInProtectedInstances": "Wait",
+                "StandbyInstances": "Wait",
+            },
+        },
+    )
+    describe_by_id(stub, refresh("Pending", version="3"))
+    describe_by_id(stub, refresh("InProgress", version="3", percent=50))
+    describe_by_id(stub, refresh("Successful", version="3", percent=100))
+
+    news = state(launchTemplateVersion=3.0, roleArn=ROLE)
+    result = InstanceRefreshProvider().update(GROUP, state(), news)
+
+    assert result.outs["lastRefreshId"] == REFRESH
+    assert result.outs["lastRefreshStatus"] == "Successful"
+    assert result.outs["launchTemplateVersion"] == 3.0
+    assert provider_client == [("us-east-1", ROLE, GROUP)]
+    assert clock.sleeps == [10, 15]
+
+
+def test_update_fails_with_the_status_reason(stub, provider_client):
+    stub.add_response("start_instance_refresh", {"InstanceRefreshId": REFRESH})
+    describe_by_id(
+        stub,
+        refresh("RollbackSuccessful", version="3", reason="Instances failed ELB health checks"),
+    )
+
+    with pytest.raises(RolloutFailed, match="Instances failed ELB health checks"):
+        InstanceRefreshProvider().update(GROUP, state(), state(launchTemplateVersion=3.0))
+
+
+def test_update_times_out_after_timeout_minutes(stub, provider_client, clock):
+    stub.add_response("start_instance_refresh", {"InstanceRefreshId": REFRESH})
+    for _ in range(5):  # polls at 0, 10, 25, 47.5 and 60 s, then no more (the stub checks)
+        describe_by_id(stub, refresh("InProgress", version="3"))
+
+    with pytest.raises(RolloutTimeout, match="still running in AWS"):
+        InstanceRefreshProvider().update(
+            GROUP, state(), state(launchTemplateVersion=3.0, timeoutMinutes=1.0)
+        )
+    assert clock.sleeps == [10, 15, 22.5, 12.5]
+
+
+def test_delete_does_nothing(stub, provider_client):
+    assert InstanceRefreshProvider().delete(GROUP, state()) is None
+    assert provider_client == []
+
+
+@pytest.mark.parametrize(
+    ("news", "changes", "replaces"),
+    [
+        (state(), False, []),
+        (state(launchTemplateVersion=2), False, []),
+        (state(launchTemplateVersion=3.0), True, []),
+        (state(launchTemplateId="lt-0fedcba9876543210"), True, []),
+        (state(launchTemplateVersion=rpc.UNKNOWN), True, []),
+        (state(preferences={"MinHealthyPercentage": 50.0}), False, []),
+        (state(timeoutMinutes=120.0, pollSeconds=30.0), False, []),
+        (state(roleArn=ROLE), False, []),
+        (state(__provider="re-serialized"), False, []),
+        (state(autoScalingGroupName="web-blue-2"), True, ["autoScalingGroupName"]),
+        (state(region="eu-west-1"), True, ["region"]),
+        (state(autoScalingGroupName=rpc.UNKNOWN), True, ["autoScalingGroupName"]),
+    ],
+)
+def test_diff_rolls_only_on_a_new_target(news, changes, replaces):
+    olds = state(lastRefreshId=None, lastRefreshStatus=None)
+
+    result = InstanceRefreshProvider().diff(GROUP, olds, news)
+
+    assert result.changes is changes
+    assert result.replaces == replaces
+    assert result.delete_before_replace is False
+
+
+def test_provider_pickles_by_reference():
+    serialized = serialize_provider(InstanceRefreshProvider())
+    payload = base64.b64decode(serialized)
+
+    assert b"immutable_components.release.refresh" in payload
+    assert len(payload) < 200  # a reference, not the class's code
+    assert isinstance(dill.loads(payload), InstanceRefreshProvider)
+
+
+# Credentials
+
+
+@pytest.mark.parametrize(
+    ("group", "name"),
+    [
+        ("web-blue", "immutable-refresh-web-blue"),
+        ("web blue:prod/1", "immutable-refresh-web-blue-prod-1"),
+        ("x" * 100, "immutable-refresh-" + "x" * 46),
+    ],
+)
+def test_session_name_is_deterministic_and_valid(group, name):
+    assert session_name(group) == name
+    assert len(session_name(group)) <= 64
+
+
+def test_without_a_role_the_process_credentials_are_used(aws_env):
+    session = aws_session("eu-west-1", None, GROUP)
+    assert session.region_name == "eu-west-1"
+    assert session.get_credentials().access_key == "testing"
+
+
+def test_a_role_is_assumed_with_refreshing_credentials(aws_env):
+    with mock_aws():
+        session = aws_session("us-east-1", ROLE, GROUP)
+        identity = session.client("sts").get_caller_identity()
+        credentials = session.get_credentials()
+
+    assert identity["Arn"].endswith(f":assumed-role/deployer/immutable-refresh-{GROUP}")
+    assert credentials.method == "sts-assume-role"
+    assert credentials.access_key != "testing"
+    assert hasattr(credentials, "refresh_needed")
+
+
+def test_the_autoscaling_client_retries(aws_env):
+    client = refresh_module.autoscaling_client("us-west-2", None, GROUP)
+    assert client.meta.region_name == "us-west-2"
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
+
+
+# The resource under Pulumi's mocks
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.registrations: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args):
+        self.registrations.append(args)
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args):
+        raise AssertionError(f"unexpected invoke {args.token}")
+
+
+@pytest.fixture
+def mocks():
+    saved_settings = pulumi.runtime.settings.SETTINGS
+    saved_config = dict(pulumi.runtime.config.CONFIG.get())
+    recorder = RecordingMocks()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+    yield recorder
+    pulumi.runtime.settings.configure(saved_settings)
+    pulumi.runtime.config.set_all_config(saved_config)
+
+
+def args(**changes):
+    values = {
+        "auto_scaling_group_name": GROUP,
+        "launch_template_id": TEMPLATE,
+        "launch_template_version": 3,
+        "region": "us-east-1",
+    }
+    values.update(changes)
+    return InstanceRefreshArgs(**values)
+
+
+@pulumi.runtime.test
+def test_registration_type_and_inputs(mocks):
+    resource = InstanceRefresh(
+        "web-blue-rollout",
+        args(
+            preferences=RefreshPreferences(checkpoint_percentages=[50, 100], checkpoint_delay=300),
+            role_arn=ROLE,
+        ),
+    )
+
+    def check(outputs):
+        (registration,) = mocks.registrations
+        assert registration.typ == "pulumi-python:dynamic/immutable:InstanceRefresh"
+        assert registration.name == "web-blue-rollout"
+        inputs = dict(registration.inputs)
+        provider = inputs.pop("__provider")
+        assert isinstance(dill.loads(base64.b64decode(provider)), InstanceRefreshProvider)
+        assert inputs == {
+            "autoScalingGroupName": GROUP,
+            "launchTemplateId": TEMPLATE,
+            "launchTemplateVersion": 3.0,
+            "preferences": {
+                "MinHealthyPercentage": 90.0,
+                "SkipMatching": True,
+                "AutoRollback": True,
+                "ScaleInProtectedInstances": "Wait",
+                "StandbyInstances": "Wait",
+                "CheckpointPercentages": [50.0, 100.0],
+                "CheckpointDelay": 300.0,
+            },
+            "region": "us-east-1",
+            "roleArn": ROLE,
+            "timeoutMinutes": 60.0,
+            "pollSeconds": 10.0,
+        }
+        version, group, refresh_id, resource_id = outputs
+        assert (version, group, refresh_id, resource_id) == (
+            3.0,
+            GROUP,
+            None,
+            "web-blue-rollout-id",
+        )
+
+    return pulumi.Output.all(
+        resource.launch_template_version,
+        resource.auto_scaling_group_name,
+        resource.last_refresh_id,
+        resource.id,
+    ).apply(check)
+
+
+@pulumi.runtime.test
+def test_region_defaults_to_the_aws_region_config(mocks):
+    pulumi.runtime.config.set_config("aws:region", "eu-central-1")
+    resource = InstanceRefresh("r", args(region=None))
+
+    def check(region):
+        assert region == "eu-central-1"
+        assert mocks.registrations[0].inputs["region"] == "eu-central-1"
+
+    return resource.region.apply(check)
+
+
+@pulumi.runtime.test
+def test_unknown_inputs_are_not_validated(mocks):
+    version = pulumi.Output.from_input(7)
+    InstanceRefresh("r", args(launch_template_version=version, launch_template_id=version))
+
+
+BAD_ARGS = [
+    ("auto_scaling_group_name", {"auto_scaling_group_name": ""}, "non-empty string"),
+    ("auto_scaling_group_name", {"auto_scaling_group_name": "g" * 256}, "at most 255"),
+    ("launch_template_id", {"launch_template_id": "lt-xyz"}, "'lt-' and 8 or 17 hex"),
+    ("launch_template_id", {"launch_template_id": "my-template"}, "'lt-' and 8 or 17 hex"),
+    ("launch_template_version", {"launch_template_version": "$Latest"}, "version number >= 1"),
+    ("launch_template_version", {"launch_template_version": "$Default"}, "version number >= 1"),
+    ("launch_template_version", {"launch_template_version": "3"}, "version number >= 1"),
+    ("launch_template_version", {"launch_template_version": 0}, "version number >= 1"),
+    ("launch_template_version", {"launch_template_version": 2.5}, "version number >= 1"),
+    ("launch_template_version", {"launch_template_version": True}, "version number >= 1"),
+    ("region", {"region": "mars-1"}, "AWS region"),
+    ("region", {"region": None}, "or the stack config `aws:region`"),
+    ("role_arn", {"role_arn": "deployer"}, "ARN of the iam service"),
+    ("role_arn", {"role_arn": "arn:aws:s3:::bucket/deployer"}, "ARN of the iam service"),
+    ("timeout_minutes", {"timeout_minutes": 0}, ">= 1"),
+    ("timeout_minutes", {"timeout_minutes": 1.5}, "whole number"),
+    (
+        "timeout_minutes",
+        {
+            "timeout_minutes": 60,
+            "preferences": RefreshPreferences(checkpoint_percentages=[50, 100]),
+        },
+        r"more than the 3600 s .* >= 61",
+    ),
+    ("poll_seconds", {"poll_seconds": 0}, "from 1 to 300"),
+    ("poll_seconds", {"poll_seconds": 301}, "from 1 to 300"),
+    (
+        r"preferences\.min_healthy_percentage",
+        {"preferences": RefreshPreferences(min_healthy_percentage=101)},
+        "from 0 to 100",
+    ),
+]
+
+
+@pytest.mark.parametrize(("field", "changes", "accepted"), BAD_ARGS)
+def test_bad_input_is_rejected_before_registration(mocks, field, changes, accepted):
+    with pytest.raises(ComponentInputError, match=rf"`{field}` = .*{accepted}") as caught:
+        InstanceRefresh("web-blue-rollout", args(**changes))
+
+    assert caught.value.component == "InstanceRefresh 'web-blue-rollout'"
+    assert mocks.registrations == []
+
+
+def test_long_timeouts_with_pauses_are_accepted(mocks):
+    prefs = RefreshPreferences(checkpoint_percentages=[50, 100], checkpoint_delay=600)
+    InstanceRefreshArgs(
+        auto_scaling_group_name=GROUP,
+        launch_template_id=TEMPLATE,
+        launch_template_version=3,
+        preferences=prefs,
+        timeout_minutes=11,
+    ).validate(refresh_module.Check("InstanceRefresh", "r"), "us-east-1")
