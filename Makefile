@@ -15,12 +15,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
 	touch $@
 
-test: $(STAMP)
-	$(PY) -m ruff check immutable_components tests stacks benchmarks
+LINTED := immutable_components tests stacks benchmarks
+
+test: lint
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check immutable_components tests stacks benchmarks
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
 
 plan: $(STAMP)
 	$(VENV)/bin/immutable plan

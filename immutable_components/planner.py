@@ -216,9 +216,7 @@ def run_plan(
         ) from exc
     except Exception as exc:
         where = _program_frame(exc, project.root)
-        raise PlanError(
-            f"The program failed at {where}: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise PlanError(f"The program failed at {where}: {type(exc).__name__}: {exc}") from exc
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path

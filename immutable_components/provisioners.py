@@ -22,7 +22,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pulumi
 
@@ -36,7 +36,7 @@ __all__ = [
     "UploadFile",
 ]
 
-EnvValue = Union[str, pulumi.Output]
+EnvValue = str | pulumi.Output
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -166,7 +166,8 @@ class _Run:
         keys = sorted(self.env)
 
         def build(values: list[str]) -> str:
-            env_lines = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in zip(keys, values))
+            pairs = zip(keys, values, strict=True)
+            env_lines = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in pairs)
             runner = "sudo -H " if self.sudo else ""
             return (
                 "set -eu\n"
@@ -239,7 +240,9 @@ class RunCommands(_Run):
         if isinstance(self.commands, str) or not isinstance(self.commands, Sequence):
             check.fail(f"{field_name}.commands", self.commands, "a list of shell lines")
         if not self.commands or not all(isinstance(c, str) and c.strip() for c in self.commands):
-            check.fail(f"{field_name}.commands", self.commands, "a non-empty list of non-empty strings")
+            check.fail(
+                f"{field_name}.commands", self.commands, "a non-empty list of non-empty strings"
+            )
         self._validate_env(check, field_name)
 
     def script_text(self) -> str:
@@ -255,7 +258,7 @@ class RunCommands(_Run):
         }
 
 
-Provisioner = Union[UploadFile, UploadDirectory, RunScript, RunCommands]
+Provisioner = UploadFile | UploadDirectory | RunScript | RunCommands
 PROVISIONER_TYPES = (UploadFile, UploadDirectory, RunScript, RunCommands)
 
 

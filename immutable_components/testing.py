@@ -40,9 +40,9 @@ from pulumi.runtime.sync_await import _sync_await
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "DEFAULT_REGION",
-    "Registration",
     "RecordingMocks",
     "RecordingMonitor",
+    "Registration",
     "UnmockedInvokeError",
     "mocked",
     "pulumi_mocks",
@@ -50,7 +50,7 @@ __all__ = [
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
-SECRET_MARK = "[secret]"
+SECRET_MARK = "[secret]"  # noqa: S105 (a marker)
 UNKNOWN_MARK = "[unknown]"
 
 _ASSET_SIG = rpc._special_asset_sig
@@ -250,7 +250,9 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
     "aws:iam/role:Role": _iam("role"),
     "aws:iam/instanceProfile:InstanceProfile": _iam("instance-profile"),
     "aws:iam/policy:Policy": _iam("policy"),
-    "aws:autoscaling/group:Group": _named("autoscaling", "autoScalingGroup:x:autoScalingGroupName", "/"),
+    "aws:autoscaling/group:Group": _named(
+        "autoscaling", "autoScalingGroup:x:autoScalingGroupName", "/"
+    ),
     "aws:lb/loadBalancer:LoadBalancer": _elb("loadbalancer/app"),
     "aws:lb/targetGroup:TargetGroup": _elb("targetgroup"),
     "aws:lb/listener:Listener": _listener,
@@ -335,11 +337,20 @@ class RecordingMocks(pulumi.runtime.Mocks):
     """Deterministic, realistic outputs for every resource type and invoke we use.
 
     Resource types without a specific factory get their inputs back and the id
-    ``<name>-id``; invokes without one raise :class:`UnmockedInvokeError`.
+    ``<name>-id``; invokes without one raise :class:`UnmockedInvokeError`. With
+    ``preview=True`` every resource is a create in a preview: its id and computed
+    outputs stay unknown, as ``pulumi preview`` shows them.
     """
 
-    def __init__(self, *, region: str = DEFAULT_REGION, account_id: str = DEFAULT_ACCOUNT_ID):
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        preview: bool = False,
+    ):
         self.region = region
+        self.preview = preview
         self.account_id = account_id
         self._resources = dict(RESOURCE_OUTPUTS)
         self._invokes = dict(INVOKE_RESULTS)
@@ -361,6 +372,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if not args.custom:
             return None, {}
         inputs = dict(args.inputs)
+        if self.preview:
+            # A preview of a new resource: its id and computed outputs are unknown.
+            return "", inputs
         factory = self._resources.get(args.typ)
         if factory is None:
             return f"{args.name}-id", inputs
@@ -429,7 +443,9 @@ def _plain(value: Any, reveal: bool) -> Any:
             return {"asset": value.get("path") or value.get("uri") or value.get("hash") or "text"}
         if sig == _ARCHIVE_SIG:
             if "assets" in value:
-                return {"archive": {k: _plain(v, reveal) for k, v in sorted(value["assets"].items())}}
+                return {
+                    "archive": {k: _plain(v, reveal) for k, v in sorted(value["assets"].items())}
+                }
             return {"archive": value.get("path") or value.get("uri") or value.get("hash")}
         if sig == _RESOURCE_SIG:
             return {"resource": value.get("urn")}
@@ -462,7 +478,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         self._seq += 1
         self._order.setdefault((args.type_, args.name), []).append(self._seq)
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC name)
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         obj = _struct(request.object)
         deps = set(request.dependencies)
@@ -505,7 +521,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         )
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = _plain(_struct(request.outputs), reveal=False)
         for reg in self.registrations:
             if reg.urn == request.urn:
@@ -631,7 +647,7 @@ def mocked(
 
     ``config`` keys are full Pulumi keys (``project:key``, ``aws:region``).
     """
-    mocks = RecordingMocks(region=region, account_id=account_id)
+    mocks = RecordingMocks(region=region, account_id=account_id, preview=preview)
     monitor = install(mocks, project=project, stack_name=stack_name, preview=preview, config=config)
     run = MockRun(mocks, monitor)
     try:

@@ -60,9 +60,15 @@ app = GoldenImage(
     GoldenImageArgs(
         builder=AwsBuilder(source=base, **builder_settings),
         provisioners=[
-            RunCommands(commands=["rm -rf /tmp/immutable-app", "mkdir -p /tmp/immutable-app"], sudo=False),
-            UploadDirectory(source=HERE / "images" / "app" / "files", destination="/tmp/immutable-app"),
-            RunScript(path=HERE / "images" / "app" / "install.sh", env={"APP_VERSION": app_version}),
+            RunCommands(
+                commands=["rm -rf /tmp/immutable-app", "mkdir -p /tmp/immutable-app"], sudo=False
+            ),
+            UploadDirectory(
+                source=HERE / "images" / "app" / "files", destination="/tmp/immutable-app"
+            ),
+            RunScript(
+                path=HERE / "images" / "app" / "install.sh", env={"APP_VERSION": app_version}
+            ),
         ],
         version=app_version,
         git_commit=git_commit,

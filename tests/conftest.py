@@ -14,7 +14,7 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing in the suite may reach a real AWS account."""
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 (fake)
+        "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():

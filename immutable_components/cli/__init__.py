@@ -18,6 +18,8 @@ from collections.abc import Sequence
 #: sub-command name -> module that implements it
 COMMANDS = {
     "plan": "immutable_components.cli.plan",
+    "drift": "immutable_components.cli.drift",
+    "prune": "immutable_components.cli.prune",
 }
 
 

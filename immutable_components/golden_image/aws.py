@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -56,7 +56,8 @@ class AwsImageLookup:
         owners = check.non_empty_list(f"{field_name}.owners", self.owners)
         for i, owner in enumerate(owners):
             if not isinstance(owner, str) or not (
-                owner.isdigit() and len(owner) == 12 or owner in ("amazon", "aws-marketplace", "self")
+                (owner.isdigit() and len(owner) == 12)
+                or owner in ("amazon", "aws-marketplace", "self")
             ):
                 check.fail(
                     f"{field_name}.owners[{i}]",
@@ -83,7 +84,7 @@ class AwsImageLookup:
         return result.id
 
 
-AwsSource = Union[str, pulumi.Output, GoldenImage, AwsImageLookup]
+AwsSource = str | pulumi.Output | GoldenImage | AwsImageLookup
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,15 +164,11 @@ class AwsBuilder:
         if self.kms_key_id is not None:
             check.kms_key("builder.kms_key_id", self.kms_key_id)
             if not self.encrypted:
-                check.fail(
-                    "builder.kms_key_id", self.kms_key_id, "no KMS key when encrypted=False"
-                )
+                check.fail("builder.kms_key_id", self.kms_key_id, "no KMS key when encrypted=False")
         if self.region is not None:
             check.aws_region("builder.region", self.region)
         check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
-        check.int_range(
-            "builder.snapshot_timeout_minutes", self.snapshot_timeout_minutes, 10, 1440
-        )
+        check.int_range("builder.snapshot_timeout_minutes", self.snapshot_timeout_minutes, 10, 1440)
         check.string_map("builder.tags", self.tags)
         for key in self.tags:
             if not TAG_KEY.match(key) or key.lower().startswith("aws:"):

@@ -20,7 +20,7 @@ from .._validate import Check
 from ..provisioners import Provisioner, validate_provisioners
 from . import _hash
 
-TYPE_TOKEN = "immutable:index:GoldenImage"
+TYPE_TOKEN = "immutable:index:GoldenImage"  # noqa: S105 (a type token)
 MANAGED_BY = "immutable-components"
 IMAGE_NAME_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9()\[\] ./'@_-]{2,100}$")
 

@@ -12,7 +12,7 @@ HOST = socket.gethostname()
 class Handler(BaseHTTPRequestHandler):
     server_version = "immutable-app"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         if self.path == "/healthz":
             body, status = b"ok\n", 200
         elif self.path == "/":
