@@ -7,6 +7,8 @@ Stack settings (see Pulumi.dev.yaml):
   builderSshCidr    the address allowed to SSH to the builders (this machine)
   builderPublicIp   "true" to give builders a public IP and connect to it
   gitCommit         optional commit recorded on the images
+  fleetSubnetIds    subnets of the app fleet (a list)
+  appMessage        a plain setting the app reads from its env file
 """
 
 from pathlib import Path
@@ -18,6 +20,8 @@ from immutable_components import (
     AwsImageLookup,
     GoldenImage,
     GoldenImageArgs,
+    LaunchTemplateRelease,
+    LaunchTemplateReleaseArgs,
     RunCommands,
     RunScript,
     UploadDirectory,
@@ -75,8 +79,25 @@ app = GoldenImage(
     ),
 )
 
+# The release: a new app image is a new launch template version, rolled out and waited on.
+fleet = LaunchTemplateRelease(
+    "app-fleet",
+    LaunchTemplateReleaseArgs(
+        image=app.image_id,
+        image_build_hash=app.build_hash,
+        version=app_version,
+        subnet_ids=config.require_object("fleetSubnetIds"),
+        settings={"APP_MESSAGE": config.require("appMessage")},
+        secrets={"DB_PASSWORD": "ssm:/immutable/dev/db-password"},
+        restart_services=["immutable-app.service"],
+    ),
+)
+
 pulumi.export("baseImageId", base.image_id)
 pulumi.export("baseImageName", base.image_name)
 pulumi.export("appImageId", app.image_id)
 pulumi.export("appImageName", app.image_name)
 pulumi.export("appBuildHash", app.build_hash)
+pulumi.export("fleetLaunchTemplateId", fleet.launch_template_id)
+pulumi.export("fleetLaunchTemplateVersion", fleet.launch_template_latest_version)
+pulumi.export("fleetAutoScalingGroupName", fleet.auto_scaling_group_name)
