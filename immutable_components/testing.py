@@ -308,7 +308,18 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
         f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
         f"{c.inputs.get('resourceGroupName')}/providers/Microsoft.Compute/"
         f"virtualMachineScaleSets/{c.inputs.get('vmScaleSetName') or c.name}",
-        {"name": c.inputs.get("vmScaleSetName") or c.name, "uniqueId": f"{c.hex[:8]}-vmss"},
+        {
+            "name": c.inputs.get("vmScaleSetName") or c.name,
+            "uniqueId": f"{c.hex[:8]}-vmss",
+            # The API answers user-assigned identities as a map of id -> ids, not a list.
+            "identity": {
+                **(c.inputs.get("identity") or {}),
+                "userAssignedIdentities": {
+                    ident: {}
+                    for ident in (c.inputs.get("identity") or {}).get("userAssignedIdentities", [])
+                },
+            },
+        },
     ),
 }
 

@@ -33,6 +33,7 @@ __all__ = [
     "USER_DATA_MAX_BASE64",
     "BootConfig",
     "SecretRef",
+    "boot_script",
     "parse_secret_ref",
     "secret_policy",
     "validate_boot_config",
@@ -136,26 +137,7 @@ class BootConfig:
 
     def script(self, settings: Mapping[str, str]) -> str:
         """The user data: a bash script that fetches the secrets and writes the env file."""
-        spec = json.dumps(self.spec(settings), sort_keys=True, separators=(",", ":"))
-        lines = [
-            "#!/bin/bash",
-            "# Boot configuration (immutable-components LaunchTemplateRelease): plain settings",
-            "# and secret references only. Secret values are fetched here with the instance",
-            f"# role and written only to {self.env_file} (mode 0600).",
-            "set -euo pipefail",
-            "umask 077",
-            f"install -d -m 0755 {posixpath.dirname(self.env_file)}",
-            f"install -d -m 0700 {posixpath.dirname(SPEC_PATH)}",
-            f"cat > {SPEC_PATH} <<'IMMUTABLE_SPEC'",
-            spec,
-            "IMMUTABLE_SPEC",
-            f"python3 - {SPEC_PATH} <<'IMMUTABLE_FETCH'",
-            _fetcher_source(),
-            "IMMUTABLE_FETCH",
-            f"rm -f {SPEC_PATH}",
-            *(f"systemctl restart {unit}" for unit in self.restart_services),
-        ]
-        return "\n".join(lines) + "\n"
+        return boot_script(self.spec(settings), _FETCHER, self.env_file, self.restart_services)
 
     def user_data_base64(self) -> pulumi.Output[str] | str | None:
         """Base64 user data for a launch template; an Output when a setting is one."""
@@ -171,9 +153,36 @@ class BootConfig:
         return len(_b64(self.script(known)))  # type: ignore[arg-type]
 
 
-def _fetcher_source() -> str:
+def boot_script(
+    spec: Mapping[str, Any], fetcher: Path, env_file: str, restart_services: Sequence[str]
+) -> str:
+    """A bash script: write ``spec``, run the ``fetcher`` program on it with python3, remove
+    it, restart the units. Quoted here-documents: nothing in them is expanded by the shell."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    lines = [
+        "#!/bin/bash",
+        "# Boot configuration (immutable-components): plain settings and secret references",
+        "# only. Secret values are fetched here with the instance's identity and written",
+        f"# only to {env_file} (mode 0600).",
+        "set -euo pipefail",
+        "umask 077",
+        f"install -d -m 0755 {posixpath.dirname(env_file)}",
+        f"install -d -m 0700 {posixpath.dirname(SPEC_PATH)}",
+        f"cat > {SPEC_PATH} <<'IMMUTABLE_SPEC'",
+        text,
+        "IMMUTABLE_SPEC",
+        f"python3 - {SPEC_PATH} <<'IMMUTABLE_FETCH'",
+        _fetcher_source(fetcher),
+        "IMMUTABLE_FETCH",
+        f"rm -f {SPEC_PATH}",
+        *(f"systemctl restart {unit}" for unit in restart_services),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _fetcher_source(path: Path) -> str:
     """The boot-time program without its module docstring (it counts against 16 KB)."""
-    text = _FETCHER.read_text()
+    text = path.read_text()
     body = text.split('"""', 2)[2] if text.startswith('"""') else text
     return "# immutable-components: fetch secret references, write the env file (0600)\n" + (
         body.strip("\n")
