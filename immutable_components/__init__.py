@@ -27,6 +27,15 @@ from .golden_image import (
     ImageTest,
 )
 from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
+from .release import (
+    EbsVolume,
+    InstanceMaintenancePolicy,
+    InstanceRefresh,
+    InstanceRefreshArgs,
+    LaunchTemplateRelease,
+    LaunchTemplateReleaseArgs,
+    RefreshPreferences,
+)
 
 if TYPE_CHECKING:
     from .drift_rule.azure import AzureDriftTarget
@@ -38,9 +47,11 @@ if TYPE_CHECKING:
         GcpBuilder,
         GcpImageFamily,
     )
+    from .release.azure import AzureScaleSetRelease, AzureScaleSetReleaseArgs
+    from .release.gcp import GcpInstanceGroupRelease, GcpInstanceGroupReleaseArgs
 
-# Cloud-specific classes for GCP and Azure: name -> module, imported on first use.
-_LAZY = {
+#: GCP and Azure classes: name -> module, imported on first use (see ``__getattr__``).
+LAZY = {
     "AzureBuilder": ".golden_image",
     "AzureGallery": ".golden_image",
     "AzureMarketplaceImage": ".golden_image",
@@ -48,6 +59,10 @@ _LAZY = {
     "GcpImageFamily": ".golden_image",
     "GcpDriftTarget": ".drift_rule.gcp",
     "AzureDriftTarget": ".drift_rule.azure",
+    "GcpInstanceGroupRelease": ".release.gcp",
+    "GcpInstanceGroupReleaseArgs": ".release.gcp",
+    "AzureScaleSetRelease": ".release.azure",
+    "AzureScaleSetReleaseArgs": ".release.azure",
 }
 
 __all__ = [
@@ -59,15 +74,26 @@ __all__ = [
     "AzureDriftTarget",
     "AzureGallery",
     "AzureMarketplaceImage",
+    "AzureScaleSetRelease",
+    "AzureScaleSetReleaseArgs",
     "ComponentInputError",
     "DriftRule",
     "DriftRuleArgs",
+    "EbsVolume",
     "GcpBuilder",
     "GcpDriftTarget",
     "GcpImageFamily",
+    "GcpInstanceGroupRelease",
+    "GcpInstanceGroupReleaseArgs",
     "GoldenImage",
     "GoldenImageArgs",
     "ImageTest",
+    "InstanceMaintenancePolicy",
+    "InstanceRefresh",
+    "InstanceRefreshArgs",
+    "LaunchTemplateRelease",
+    "LaunchTemplateReleaseArgs",
+    "RefreshPreferences",
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
@@ -80,12 +106,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    if name in LAZY:
+        value = getattr(importlib.import_module(LAZY[name], __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(LAZY))

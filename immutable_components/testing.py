@@ -405,6 +405,58 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
         "galleryImageVersionName",
         (("galleries", "galleryName"), ("images", "galleryImageName")),
     ),
+    # LaunchTemplateRelease
+    "gcp:serviceaccount/account:Account": lambda c: (
+        f"projects/{c.inputs.get('project') or 'mock-project'}/serviceAccounts/"
+        f"{c.inputs.get('accountId')}@{c.inputs.get('project') or 'mock-project'}"
+        ".iam.gserviceaccount.com",
+        {
+            "email": f"{c.inputs.get('accountId')}@{c.inputs.get('project') or 'mock-project'}"
+            ".iam.gserviceaccount.com",
+            "uniqueId": str(int(c.hex[:15], 16)),
+        },
+    ),
+    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": lambda c: (
+        f"projects/{c.inputs.get('project') or 'mock-project'}/regions/"
+        f"{c.inputs.get('region')}/instanceGroupManagers/{c.name}-{c.hex[:7]}",
+        {
+            "name": f"{c.name}-{c.hex[:7]}",
+            "selfLink": "https://www.googleapis.com/compute/v1/projects/"
+            f"{c.inputs.get('project') or 'mock-project'}/regions/{c.inputs.get('region')}"
+            f"/instanceGroupManagers/{c.name}-{c.hex[:7]}",
+            "instanceGroup": "https://www.googleapis.com/compute/v1/projects/"
+            f"{c.inputs.get('project') or 'mock-project'}/regions/{c.inputs.get('region')}"
+            f"/instanceGroups/{c.name}-{c.hex[:7]}",
+        },
+    ),
+    "azure-native:managedidentity:UserAssignedIdentity": lambda c: (
+        f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+        f"{c.inputs.get('resourceGroupName')}/providers/Microsoft.ManagedIdentity/"
+        f"userAssignedIdentities/{c.inputs.get('resourceName') or c.name}",
+        {
+            "name": c.inputs.get("resourceName") or c.name,
+            "principalId": f"{c.hex[:8]}-0000-4000-8000-{c.hex[:12]}",
+            "clientId": f"{c.hex[8:16]}-0000-4000-8000-{c.hex[5:17]}",
+            "tenantId": "11111111-1111-1111-1111-111111111111",
+        },
+    ),
+    "azure-native:compute:VirtualMachineScaleSet": lambda c: (
+        f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+        f"{c.inputs.get('resourceGroupName')}/providers/Microsoft.Compute/"
+        f"virtualMachineScaleSets/{c.inputs.get('vmScaleSetName') or c.name}",
+        {
+            "name": c.inputs.get("vmScaleSetName") or c.name,
+            "uniqueId": f"{c.hex[:8]}-vmss",
+            # The API answers user-assigned identities as a map of id -> ids, not a list.
+            "identity": {
+                **(c.inputs.get("identity") or {}),
+                "userAssignedIdentities": {
+                    ident: {}
+                    for ident in (c.inputs.get("identity") or {}).get("userAssignedIdentities", [])
+                },
+            },
+        },
+    ),
 }
 
 

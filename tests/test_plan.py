@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -105,8 +106,8 @@ def test_unknown_option_exits_2(capsys):
 def test_program_error_names_the_file_and_line(capsys):
     assert main(["plan", "--cwd", str(REPO), "--config", "builderSshCidr=10.0.0.1/8"]) == 2
     err = capsys.readouterr().err
-    assert "stacks/__main__.py:" in err
-    assert "ComponentInputError" in err
+    # the innermost frame of the project's own code: where the bad image is declared
+    assert re.search(r"failed at stacks/service/images\.py:\d+: ComponentInputError", err)
     assert "builder.ssh_cidrs[0]" in err
     assert err[-1] == "\n" and err.count("\n") == 1  # one paragraph
 

@@ -1,0 +1,123 @@
+"""The images: a hardened base and the app layered on it, baked on the stack's cloud.
+
+The provisioners are defined once; each cloud only contributes its builder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+import immutable_components as ic
+from immutable_components import (
+    AwsBuilder,
+    AwsDistribution,
+    AwsImageLookup,
+    GoldenImage,
+    GoldenImageArgs,
+    ImageTest,
+    RunCommands,
+    RunScript,
+    UploadDirectory,
+)
+
+from .settings import Settings
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "images"
+CANONICAL = "099720109477"
+UBUNTU_NOBLE = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
+
+
+def aws_builder(s: Settings, source, app: bool):
+    if source is None:
+        setting = s.require("baseSourceImage")
+        source = (
+            AwsImageLookup(owners=[CANONICAL], name_pattern=UBUNTU_NOBLE)
+            if setting == "ubuntu-24.04-latest"
+            else setting
+        )
+    copy_region = s.get("appCopyRegion")
+    return AwsBuilder(
+        source=source,
+        subnet_id=s.require("builderSubnetId"),
+        ssh_cidrs=s.ssh_cidrs,
+        ssh_user="ubuntu",
+        associate_public_ip=s.public_ip,
+        distribution=AwsDistribution(regions=[copy_region]) if app and copy_region else None,
+    )
+
+
+def gcp_builder(s: Settings, source, app: bool):
+    return ic.GcpBuilder(
+        source=source
+        or ic.GcpImageFamily(project="ubuntu-os-cloud", family="ubuntu-2404-lts-amd64"),
+        zone=s.require("gcpZone"),
+        ssh_cidrs=s.ssh_cidrs,
+        public_ip=s.public_ip,
+    )
+
+
+def azure_builder(s: Settings, source, app: bool):
+    gallery = ic.AzureGallery(gallery_name=s.require("azureGalleryName"), version=s.app_version)
+    return ic.AzureBuilder(
+        source=source
+        or ic.AzureMarketplaceImage(
+            publisher="Canonical", offer="ubuntu-24_04-lts", sku="server", version="24.04.202501140"
+        ),
+        resource_group_name=s.require("azureResourceGroup"),
+        location=pulumi.Config("azure-native").require("location"),
+        subnet_id=s.require("azureSubnetId"),
+        ssh_cidrs=s.ssh_cidrs,
+        public_ip=s.public_ip,
+        gallery=gallery if app else None,
+    )
+
+
+BUILDERS = {"aws": aws_builder, "gcp": gcp_builder, "azure": azure_builder}
+
+
+def app_provisioners(version: str) -> list:
+    return [
+        RunCommands(
+            commands=["rm -rf /tmp/immutable-app", "mkdir -p /tmp/immutable-app"], sudo=False
+        ),
+        UploadDirectory(source=SCRIPTS / "app" / "files", destination="/tmp/immutable-app"),
+        RunScript(path=SCRIPTS / "app" / "install.sh", env={"APP_VERSION": version}),
+    ]
+
+
+APP_TEST = ImageTest(
+    commands=[
+        "systemctl is-enabled immutable-app",
+        "for _ in $(seq 1 30); do systemctl is-active --quiet immutable-app && exit 0;"
+        " sleep 2; done; exit 1",
+    ]
+)
+
+
+def base_image(s: Settings) -> GoldenImage:
+    return GoldenImage(
+        "base",
+        GoldenImageArgs(
+            builder=BUILDERS[s.cloud](s, None, app=False),
+            provisioners=[RunScript(path=SCRIPTS / "base" / "harden.sh")],
+            version="base-1",
+            git_commit=s.git_commit,
+        ),
+    )
+
+
+def app_image(s: Settings, base: GoldenImage, name: str, version: str) -> GoldenImage:
+    """The app at ``version`` on ``base``: tested on a fresh instance, then published."""
+    return GoldenImage(
+        name,
+        GoldenImageArgs(
+            builder=BUILDERS[s.cloud](s, base, app=True),
+            provisioners=app_provisioners(version),
+            version=version,
+            git_commit=s.git_commit,
+            test=APP_TEST,
+            channel=s.get("appChannel"),
+        ),
+    )
