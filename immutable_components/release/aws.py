@@ -118,9 +118,9 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         self.auto_scaling_group_arn = group.arn
         self.instance_role_arn = role.arn if role else pulumi.Output.from_input(None)
         self.instance_profile_arn = (
-            profile_ref["arn"] if "arn" in profile_ref else pulumi.Output.from_input(None)
+            profile_ref["arn"] if "arn" in profile_ref else pulumi.Output.from_input(None)  # type: ignore[assignment]
         )
-        self.security_group_ids = pulumi.Output.from_input(groups)
+        self.security_group_ids = pulumi.Output.from_input(groups)  # type: ignore[arg-type]
         self.register_outputs(
             {
                 "launch_template_id": self.launch_template_id,

@@ -186,12 +186,12 @@ class AzureScaleSetRelease(pulumi.ComponentResource):
         grants = []
         for index, key in enumerate(sorted(args.secrets)):
             secret_name = args.secrets[key].rsplit("/", 1)[1]
-            vault = pulumi.Output.from_input(args.key_vault_id)
+            vault: pulumi.Output[str] = pulumi.Output.from_input(args.key_vault_id)  # type: ignore[arg-type]
             grants.append(
                 azure.authorization.RoleAssignment(
                     f"{name}-secret-{index}",
                     role_assignment_name=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{name}/{key}")),
-                    scope=vault.apply(lambda v, s=secret_name: f"{v}/secrets/{s}"),
+                    scope=vault.apply(("{}/secrets/" + secret_name).format),
                     role_definition_id=vault.apply(
                         lambda v: (
                             v.split("/resourceGroups/")[0]
