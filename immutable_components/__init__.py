@@ -7,6 +7,9 @@ imported only when used, so an AWS-only stack never imports ``pulumi_gcp`` or
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .errors import (
     ComponentInputError,
     RolloutConflict,
@@ -16,13 +19,41 @@ from .errors import (
 )
 from .golden_image import AwsBuilder, AwsImageLookup, GoldenImage, GoldenImageArgs
 from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
+from .release import (
+    EbsVolume,
+    InstanceMaintenancePolicy,
+    InstanceRefresh,
+    InstanceRefreshArgs,
+    LaunchTemplateRelease,
+    LaunchTemplateReleaseArgs,
+    RefreshPreferences,
+)
+
+#: GCP and Azure classes, imported on first use (see ``__getattr__``).
+LAZY = {
+    "GcpInstanceGroupRelease": ".release.gcp",
+    "GcpInstanceGroupReleaseArgs": ".release.gcp",
+    "AzureScaleSetRelease": ".release.azure",
+    "AzureScaleSetReleaseArgs": ".release.azure",
+}
 
 __all__ = [
     "AwsBuilder",
     "AwsImageLookup",
+    "AzureScaleSetRelease",
+    "AzureScaleSetReleaseArgs",
     "ComponentInputError",
+    "EbsVolume",
+    "GcpInstanceGroupRelease",
+    "GcpInstanceGroupReleaseArgs",
     "GoldenImage",
     "GoldenImageArgs",
+    "InstanceMaintenancePolicy",
+    "InstanceRefresh",
+    "InstanceRefreshArgs",
+    "LaunchTemplateRelease",
+    "LaunchTemplateReleaseArgs",
+    "RefreshPreferences",
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
@@ -32,3 +63,10 @@ __all__ = [
     "UploadDirectory",
     "UploadFile",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)

@@ -1,5 +1,9 @@
-"""Releases: roll an Auto Scaling group to a pinned launch template version, and wait.
+"""Releases: point a fleet at a new image and replace every instance, waited on.
 
+- :class:`LaunchTemplateRelease` (with :class:`LaunchTemplateReleaseArgs`): AWS launch
+  template, Auto Scaling group and a rollout that ``pulumi up`` waits for.
+- :class:`GcpInstanceGroupRelease`, :class:`AzureScaleSetRelease`: the same on GCP and
+  Azure, imported only when used (their SDKs are large).
 - :class:`InstanceRefresh` (with :class:`InstanceRefreshArgs`): the Pulumi dynamic resource a
   fleet registers next to its group; ``pulumi up`` on a new version rolls and waits.
 - :class:`RefreshPreferences`: how instances are replaced.
@@ -8,14 +12,42 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
+from .aws import LaunchTemplateRelease
+from .aws_args import EbsVolume, InstanceMaintenancePolicy, LaunchTemplateReleaseArgs
 from .preferences import RefreshPreferences
 from .refresh import InstanceRefresh, InstanceRefreshArgs
 from .rollout import start_refresh, wait_for_refresh
 
 __all__ = [
+    "AzureScaleSetRelease",
+    "AzureScaleSetReleaseArgs",
+    "EbsVolume",
+    "GcpInstanceGroupRelease",
+    "GcpInstanceGroupReleaseArgs",
+    "InstanceMaintenancePolicy",
     "InstanceRefresh",
     "InstanceRefreshArgs",
+    "LaunchTemplateRelease",
+    "LaunchTemplateReleaseArgs",
     "RefreshPreferences",
     "start_refresh",
     "wait_for_refresh",
 ]
+
+#: Names served lazily, so an AWS-only stack never imports pulumi_gcp or pulumi_azure_native.
+LAZY = {
+    "GcpInstanceGroupRelease": ".gcp",
+    "GcpInstanceGroupReleaseArgs": ".gcp",
+    "AzureScaleSetRelease": ".azure",
+    "AzureScaleSetReleaseArgs": ".azure",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)

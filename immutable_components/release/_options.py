@@ -1,0 +1,57 @@
+"""Child resource options: parent, and the component's ``ignore_changes`` passed down.
+
+``ignore_changes`` on a component resource does not reach its children (the engine applies
+it to the component's own, empty, inputs). A release component passes each entry down to
+every child whose arguments have that property, e.g. ``ignore_changes=["min_size"]`` on a
+LaunchTemplateRelease reaches its Auto Scaling group. Entries are Python (snake_case) or
+engine (camelCase) names, optionally with a nested path (``tags["Team"]``,
+``mixedInstancesPolicy.instancesDistribution``); children receive them in camelCase.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pulumi
+
+__all__ = ["camel", "child_options", "passed_down"]
+
+_HEAD = re.compile(r"^([A-Za-z0-9_]+)(.*)$", re.S)
+
+
+def camel(name: str) -> str:
+    """``desired_capacity`` -> ``desiredCapacity`` (camelCase names are left alone)."""
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _inputs(args_type: type) -> set[str]:
+    return {camel(name) for name in inspect.signature(args_type).parameters}
+
+
+def passed_down(opts: pulumi.ResourceOptions | None, args_type: type) -> list[str]:
+    """The entries of ``opts.ignore_changes`` that name an input of ``args_type``, camelCase."""
+    names = _inputs(args_type)
+    out: list[str] = []
+    for entry in (opts.ignore_changes if opts else None) or []:
+        match = _HEAD.match(entry)
+        if match and camel(match.group(1)) in names:
+            out.append(camel(match.group(1)) + match.group(2))
+    return out
+
+
+def child_options(
+    parent: pulumi.Resource,
+    opts: pulumi.ResourceOptions | None,
+    args_type: type,
+    *,
+    ignore_changes: Iterable[str] = (),
+    **options: Any,
+) -> pulumi.ResourceOptions:
+    """``ResourceOptions(parent=...)`` with the component's applicable ``ignore_changes``
+    added to the child's own (deduplicated, order kept)."""
+    ignored = list(dict.fromkeys([*ignore_changes, *passed_down(opts, args_type)]))
+    return pulumi.ResourceOptions(parent=parent, ignore_changes=ignored or None, **options)
