@@ -10,6 +10,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .blue_green import (
+    BlueGreenColor,
+    BlueGreenService,
+    BlueGreenServiceArgs,
+    ExistingLoadBalancer,
+    HealthCheck,
+)
 from .errors import (
     ComponentInputError,
     RolloutConflict,
@@ -42,12 +49,17 @@ __all__ = [
     "AwsImageLookup",
     "AzureScaleSetRelease",
     "AzureScaleSetReleaseArgs",
+    "BlueGreenColor",
+    "BlueGreenService",
+    "BlueGreenServiceArgs",
     "ComponentInputError",
     "EbsVolume",
+    "ExistingLoadBalancer",
     "GcpInstanceGroupRelease",
     "GcpInstanceGroupReleaseArgs",
     "GoldenImage",
     "GoldenImageArgs",
+    "HealthCheck",
     "InstanceMaintenancePolicy",
     "InstanceRefresh",
     "InstanceRefreshArgs",

@@ -269,6 +269,15 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
     "gcp:compute/healthCheck:HealthCheck": _gcp_global("healthChecks"),
     "gcp:compute/firewall:Firewall": _gcp_global("firewalls"),
     "gcp:compute/instance:Instance": _gcp_zonal("instances"),
+    # BlueGreenService
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _aws_ec2(
+        "sgr", "security-group-rule"
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _aws_ec2(
+        "sgr", "security-group-rule"
+    ),
+    "aws:ec2/route:Route": lambda c: (f"r-rtb-{c.hex}1080289494", {}),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": lambda c: (f"rtbassoc-{c.hex}", {}),
 }
 
 
