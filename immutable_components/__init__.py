@@ -10,6 +10,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .blue_green import (
+    BlueGreenColor,
+    BlueGreenService,
+    BlueGreenServiceArgs,
+    ExistingLoadBalancer,
+    HealthCheck,
+)
 from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
 from .errors import (
     ComponentInputError,
@@ -76,10 +83,14 @@ __all__ = [
     "AzureMarketplaceImage",
     "AzureScaleSetRelease",
     "AzureScaleSetReleaseArgs",
+    "BlueGreenColor",
+    "BlueGreenService",
+    "BlueGreenServiceArgs",
     "ComponentInputError",
     "DriftRule",
     "DriftRuleArgs",
     "EbsVolume",
+    "ExistingLoadBalancer",
     "GcpBuilder",
     "GcpDriftTarget",
     "GcpImageFamily",
@@ -87,6 +98,7 @@ __all__ = [
     "GcpInstanceGroupReleaseArgs",
     "GoldenImage",
     "GoldenImageArgs",
+    "HealthCheck",
     "ImageTest",
     "InstanceMaintenancePolicy",
     "InstanceRefresh",

@@ -457,7 +457,28 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
             },
         },
     ),
+    # BlueGreenService
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _aws_ec2(
+        "sgr", "security-group-rule"
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _aws_ec2(
+        "sgr", "security-group-rule"
+    ),
+    "aws:ec2/route:Route": lambda c: (f"r-rtb-{c.hex}1080289494", {}),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": lambda c: (f"rtbassoc-{c.hex}", {}),
 }
+
+
+# BlueGreenService: ``_elb("loadbalancer/app")`` never adds ``dnsName`` and ``zoneId`` (its
+# test is ``kind.startswith("app")``), so a load balancer's DNS name was unknown downstream.
+def _application_load_balancer(c: _Ctx) -> tuple[str, dict[str, Any]]:
+    arn, out = _elb("loadbalancer/app")(c)
+    out["dnsName"] = f"{out['name']}-{int(c.hex[:8], 16)}.{c.region}.elb.amazonaws.com"
+    out["zoneId"] = "Z35SXDOTRQ7X7K"
+    return arn, out
+
+
+RESOURCE_OUTPUTS["aws:lb/loadBalancer:LoadBalancer"] = _application_load_balancer
 
 
 # --------------------------------------------------------------------------------------

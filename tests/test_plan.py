@@ -43,8 +43,8 @@ def test_json_follows_the_contract(capsys):
         assert set(res["options"]) >= OPTION_KEYS
         assert res["parent"] is None or res["parent"] in urns[: urns.index(res["urn"])]
         assert set(res["dependencies"]) <= set(urns)
-    assert set(doc["outputs"]) >= {"appImageId", "appImageName", "baseImageId"}
-    assert doc["outputs"]["appImageId"].startswith("ami-")
+    assert set(doc["outputs"]) >= {"blueImageId", "greenImageName", "baseImageId", "url"}
+    assert doc["outputs"]["blueImageId"].startswith("ami-")
 
 
 def test_json_is_byte_identical_across_runs(capsys):
@@ -76,17 +76,17 @@ def test_tree_shows_every_resource_under_its_parent(capsys):
 
 def test_layering_order_base_before_app(capsys):
     names = [r["name"] for r in plan_json(capsys)["resources"]]
-    assert names.index("base-image") < names.index("app-builder")
+    assert names.index("base-image") < names.index("app-blue-builder")
 
 
 def test_config_override_changes_only_the_app_image_chain():
     before = {r["urn"]: r for r in run_plan(REPO, "dev").resources}
-    after = {r["urn"]: r for r in run_plan(REPO, "dev", ["appVersion=9.9.9"]).resources}
+    after = {r["urn"]: r for r in run_plan(REPO, "dev", ["blueVersion=9.9.9"]).resources}
     assert before.keys() == after.keys()
     changed = sorted(urn.rsplit("::", 1)[1] for urn in before if before[urn] != after[urn])
     assert changed, "a new app version must rebake the app image"
-    assert all(name.startswith("app") for name in changed), changed
-    assert "app-image" in changed
+    assert all(name.startswith(("app-blue", "web-blue")) for name in changed), changed
+    assert "app-blue-image" in changed
 
 
 def test_missing_stack_file_exits_2_with_a_clear_message(capsys):

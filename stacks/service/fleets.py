@@ -1,7 +1,10 @@
-"""The fleet the app image is released onto, on the stack's cloud.
+"""Where the app image runs.
 
-A new app version is a new launch template version (AWS), a new instance template (GCP)
-or a new scale set model (Azure), rolled out and waited on by ``pulumi up``.
+AWS: a blue/green service, one app image per colour (`blueVersion`, `greenVersion`),
+traffic on `liveColor` (and `canaryWeight` to the other), the idle colour retired with
+`retireIdle`. Each colour is a LaunchTemplateRelease: a new version of the idle colour is
+a new launch template version, rolled out and waited on, before any traffic reaches it.
+GCP and Azure: one fleet on `appVersion`, released by the cloud's rolling update.
 """
 
 from __future__ import annotations
@@ -9,12 +12,67 @@ from __future__ import annotations
 import pulumi
 
 import immutable_components as ic
-from immutable_components import GoldenImage, LaunchTemplateRelease, LaunchTemplateReleaseArgs
+from immutable_components import (
+    BlueGreenColor,
+    BlueGreenService,
+    BlueGreenServiceArgs,
+    GoldenImage,
+)
 
+from .network import Network
 from .settings import Settings
 
+COLORS = ("blue", "green")
 
-def release(s: Settings, app: GoldenImage):
+
+def boot_config(s: Settings) -> dict:
+    """What every instance gets at boot: a plain setting and a secret read from SSM."""
+    return {
+        "settings": {"APP_MESSAGE": s.require("appMessage")},
+        "secrets": {"DB_PASSWORD": s.require("dbPasswordParameter")},
+        "restart_services": ["immutable-app.service"],
+    }
+
+
+def blue_green(
+    s: Settings, network: Network | None, images: dict[str, GoldenImage], versions: dict
+) -> BlueGreenService:
+    if network is not None:
+        vpc_id, lb_subnets, fleet_subnets = (
+            network.vpc_id,
+            network.public_subnet_ids,
+            network.private_subnet_ids,
+        )
+        egress = [network.cidr_block]  # the SSM endpoint, inside the VPC
+    else:
+        vpc_id = s.require("vpcId")
+        lb_subnets = s.config.require_object("albSubnetIds")
+        fleet_subnets = s.config.require_object("fleetSubnetIds")
+        egress = s.config.get_object("fleetEgressCidrs") or []
+    boot = boot_config(s)
+    return BlueGreenService(
+        "web",
+        BlueGreenServiceArgs(
+            vpc_id=vpc_id,
+            load_balancer_subnet_ids=lb_subnets,
+            fleet_subnet_ids=fleet_subnets,
+            blue=BlueGreenColor(image=images["blue"], version=versions["blue"]),
+            green=BlueGreenColor(image=images["green"], version=versions["green"]),
+            live=s.get("liveColor") or "blue",
+            canary_weight=s.config.get_int("canaryWeight") or 0,
+            retire_idle=s.config.get_bool("retireIdle") or False,
+            ingress_cidrs=[s.get("serviceCidr") or "0.0.0.0/0"],
+            certificate_arn=s.get("certificateArn"),
+            fleet_egress_cidrs=egress,
+            # The example must `pulumi destroy` cleanly; keep protection on for real services.
+            deletion_protection=s.config.get_bool("deletionProtection") or False,
+            release_args=boot,
+        ),
+    )
+
+
+def single_fleet(s: Settings, app: GoldenImage):
+    """GCP: a regional managed instance group; Azure: a scale set. Rolling updates."""
     settings = {"APP_MESSAGE": s.require("appMessage")}
     if s.cloud == "gcp":
         return ic.GcpInstanceGroupRelease(
@@ -28,39 +86,28 @@ def release(s: Settings, app: GoldenImage):
                 restart_services=["immutable-app.service"],
             ),
         )
-    if s.cloud == "azure":
-        return ic.AzureScaleSetRelease(
-            "app-fleet",
-            ic.AzureScaleSetReleaseArgs(
-                resource_group_name=s.require("azureResourceGroup"),
-                image_id=app.image_id,
-                subnet_id=s.require("azureFleetSubnetId"),
-                location=pulumi.Config("azure-native").require("location"),
-                settings=settings,
-                restart_services=["immutable-app.service"],
-            ),
-        )
-    return LaunchTemplateRelease(
+    return ic.AzureScaleSetRelease(
         "app-fleet",
-        LaunchTemplateReleaseArgs(
-            image=app.image_id,
-            image_build_hash=app.build_hash,
-            version=s.app_version,
-            subnet_ids=s.config.require_object("fleetSubnetIds"),
+        ic.AzureScaleSetReleaseArgs(
+            resource_group_name=s.require("azureResourceGroup"),
+            image_id=app.image_id,
+            subnet_id=s.require("azureFleetSubnetId"),
+            location=pulumi.Config("azure-native").require("location"),
             settings=settings,
-            secrets={"DB_PASSWORD": "ssm:/immutable/dev/db-password"},
             restart_services=["immutable-app.service"],
         ),
     )
 
 
-def exports(s: Settings, fleet) -> None:
+def export_blue_green(service: BlueGreenService) -> None:
+    pulumi.export("url", service.load_balancer_dns_name.apply(lambda dns: f"http://{dns}/"))
+    pulumi.export("liveColor", service.live_color)
+    pulumi.export("listenerArn", service.listener_arn)
+
+
+def export_single_fleet(s: Settings, fleet) -> None:
     if s.cloud == "gcp":
         pulumi.export("fleetInstanceTemplate", fleet.instance_template_self_link)
         pulumi.export("fleetInstanceGroupManager", fleet.instance_group_manager_id)
-    elif s.cloud == "azure":
-        pulumi.export("fleetScaleSetId", fleet.scale_set_id)
     else:
-        pulumi.export("fleetLaunchTemplateId", fleet.launch_template_id)
-        pulumi.export("fleetLaunchTemplateVersion", fleet.launch_template_latest_version)
-        pulumi.export("fleetAutoScalingGroupName", fleet.auto_scaling_group_name)
+        pulumi.export("fleetScaleSetId", fleet.scale_set_id)

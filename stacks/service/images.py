@@ -29,7 +29,8 @@ CANONICAL = "099720109477"
 UBUNTU_NOBLE = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
 
 
-def aws_builder(s: Settings, source, app: bool):
+def aws_builder(s: Settings, source, app_version: str | None):
+    """Builders run in `builderSubnetId`, else in the stack's own first public subnet."""
     if source is None:
         setting = s.require("baseSourceImage")
         source = (
@@ -40,15 +41,17 @@ def aws_builder(s: Settings, source, app: bool):
     copy_region = s.get("appCopyRegion")
     return AwsBuilder(
         source=source,
-        subnet_id=s.require("builderSubnetId"),
+        subnet_id=s.get("builderSubnetId") or s.builder_subnet,
         ssh_cidrs=s.ssh_cidrs,
         ssh_user="ubuntu",
         associate_public_ip=s.public_ip,
-        distribution=AwsDistribution(regions=[copy_region]) if app and copy_region else None,
+        distribution=AwsDistribution(regions=[copy_region])
+        if app_version and copy_region
+        else None,
     )
 
 
-def gcp_builder(s: Settings, source, app: bool):
+def gcp_builder(s: Settings, source, app_version: str | None):
     return ic.GcpBuilder(
         source=source
         or ic.GcpImageFamily(project="ubuntu-os-cloud", family="ubuntu-2404-lts-amd64"),
@@ -58,8 +61,12 @@ def gcp_builder(s: Settings, source, app: bool):
     )
 
 
-def azure_builder(s: Settings, source, app: bool):
-    gallery = ic.AzureGallery(gallery_name=s.require("azureGalleryName"), version=s.app_version)
+def azure_builder(s: Settings, source, app_version: str | None):
+    gallery = (
+        ic.AzureGallery(gallery_name=s.require("azureGalleryName"), version=app_version)
+        if app_version
+        else None
+    )
     return ic.AzureBuilder(
         source=source
         or ic.AzureMarketplaceImage(
@@ -70,7 +77,7 @@ def azure_builder(s: Settings, source, app: bool):
         subnet_id=s.require("azureSubnetId"),
         ssh_cidrs=s.ssh_cidrs,
         public_ip=s.public_ip,
-        gallery=gallery if app else None,
+        gallery=gallery,
     )
 
 
@@ -100,7 +107,7 @@ def base_image(s: Settings) -> GoldenImage:
     return GoldenImage(
         "base",
         GoldenImageArgs(
-            builder=BUILDERS[s.cloud](s, None, app=False),
+            builder=BUILDERS[s.cloud](s, None, None),
             provisioners=[RunScript(path=SCRIPTS / "base" / "harden.sh")],
             version="base-1",
             git_commit=s.git_commit,
@@ -109,15 +116,18 @@ def base_image(s: Settings) -> GoldenImage:
 
 
 def app_image(s: Settings, base: GoldenImage, name: str, version: str) -> GoldenImage:
-    """The app at ``version`` on ``base``: tested on a fresh instance, then published."""
+    """The app at ``version`` on ``base``: tested on a fresh instance, then published on
+    the channel ``<appChannel><suffix>``, where the suffix is the image name's part after
+    ``app`` (``app-blue`` publishes on ``app-blue``)."""
+    channel = s.get("appChannel")
     return GoldenImage(
         name,
         GoldenImageArgs(
-            builder=BUILDERS[s.cloud](s, base, app=True),
+            builder=BUILDERS[s.cloud](s, base, version),
             provisioners=app_provisioners(version),
             version=version,
             git_commit=s.git_commit,
             test=APP_TEST,
-            channel=s.get("appChannel"),
+            channel=channel + name.removeprefix("app") if channel else None,
         ),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 
@@ -13,10 +14,11 @@ CLOUDS = ("aws", "gcp", "azure")
 class Settings:
     config: pulumi.Config
     cloud: str
-    app_version: str
     ssh_cidrs: list[str]
     public_ip: bool
     git_commit: str | None
+    builder_subnet: Any = field(default=None, compare=False)
+    """The stack's own first public subnet (AWS, when it creates its network)."""
 
     @classmethod
     def load(cls) -> Settings:
@@ -27,7 +29,6 @@ class Settings:
         return cls(
             config=config,
             cloud=cloud,
-            app_version=config.require("appVersion"),
             ssh_cidrs=[config.require("builderSshCidr")],
             public_ip=config.get_bool("builderPublicIp") or False,
             git_commit=config.get("gitCommit"),

@@ -1,5 +1,6 @@
-"""A release in the example stack's plan: a new app version changes the app image chain and
-the launch template (a new version of it), and nothing else."""
+"""A release in the example stack's plan: a new version of the idle colour (green) changes
+green's app image chain and green's launch template (a new version of it), the drift rule's
+approved images, and nothing else."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def plans():
     before = run_plan(REPO, "dev").document()
-    after = run_plan(REPO, "dev", ["appVersion=1.0.1"]).document()
+    after = run_plan(REPO, "dev", ["greenVersion=1.0.1"]).document()
     return (
         {r["urn"]: r for r in before["resources"]},
         {r["urn"]: r for r in after["resources"]},
@@ -38,37 +39,41 @@ def _same(a, b):
 def test_release_changes_only_the_app_image_chain_and_the_launch_template(plans):
     before, after, _, _ = plans
     assert list(before) == list(after)  # same resources, same order
-    app = next(u for u, r in before.items() if r["name"] == "app" and not r["custom"])
+    app = next(u for u, r in before.items() if r["name"] == "app-green" and not r["custom"])
     changed = {before[u]["name"] for u in before if not _same(before[u], after[u])}
     chain = {r["name"] for r in before.values() if r["parent"] == app}
-    assert "app-image" in changed
-    assert changed <= chain | {"app-fleet-lt"}
-    assert "app-fleet-lt" in changed
+    assert "app-green-image" in changed
+    # In a real preview the drift rule approves the new AMI too (its id is new); the mocks
+    # derive ids from names, so here it keeps its inputs.
+    assert changed <= chain | {"web-green-lt", "drift-approved-amis"}
+    assert "web-green-lt" in changed
     for name in (
         "base-image",
-        "app-fleet",
-        "app-fleet-sg",
-        "app-fleet-role",
-        "app-fleet-secrets",
-        "app-fleet-profile",
-        "app-fleet-asg",
-        "app-fleet-rollout",
+        "app-blue-image",
+        "web-green",
+        "web-green-role",
+        "web-green-secrets",
+        "web-green-profile",
+        "web-green-asg",
+        "web-green-rollout",
+        "web-blue-lt",
+        "web-blue-asg",
     ):
         assert name not in changed, name
 
 
 def test_launch_template_changes_in_place_to_a_new_version(plans):
     before, after, _, _ = plans
-    [urn] = [u for u, r in before.items() if r["name"] == "app-fleet-lt"]
+    [urn] = [u for u, r in before.items() if r["name"] == "web-green-lt"]
     old, new = before[urn]["inputs"], after[urn]["inputs"]
     changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
     # Only version-carrying inputs change: nothing that forces a replacement (name/namePrefix).
     assert changed == {"tags", "tagSpecifications"}
     assert (old["tags"]["Version"], new["tags"]["Version"]) == ("1.0.0", "1.0.1")
     assert old["tags"]["ImageBuildHash"] != new["tags"]["ImageBuildHash"]
-    assert old["namePrefix"] == new["namePrefix"] == "app-fleet-"
+    assert old["namePrefix"] == new["namePrefix"] == "web-green-"
     assert new["updateDefaultVersion"] is True
-    image = next(u for u, r in before.items() if r["name"] == "app-image")
+    image = next(u for u, r in before.items() if r["name"] == "app-green-image")
     assert image in before[urn]["dependencies"]
 
 
@@ -76,9 +81,9 @@ def test_rollout_follows_the_template_and_the_group_keeps_its_inputs(plans):
     before, _, doc, _ = plans
     by_name = {r["name"]: r for r in before.values()}
     lt, asg, rollout = (
-        by_name["app-fleet-lt"],
-        by_name["app-fleet-asg"],
-        by_name["app-fleet-rollout"],
+        by_name["web-green-lt"],
+        by_name["web-green-asg"],
+        by_name["web-green-rollout"],
     )
     # The group's template version and capacity are the rollout's and the scaler's, not ours.
     assert asg["options"]["ignoreChanges"] == ["launchTemplate", "desiredCapacity"]
@@ -88,22 +93,25 @@ def test_rollout_follows_the_template_and_the_group_keeps_its_inputs(plans):
     assert rollout["inputs"]["launchTemplateVersion"] == 1
     assert rollout["inputs"]["region"] == "us-east-1"
     assert asg["urn"] in rollout["dependencies"]
-    assert asg["inputs"]["vpcZoneIdentifiers"] == [
-        "subnet-0aaaaaaaaaaaaaaa1",
-        "subnet-0bbbbbbbbbbbbbbb2",
+    private = [
+        r["urn"]
+        for r in before.values()
+        if r["type"] == "aws:ec2/subnet:Subnet" and r["name"].startswith("immutable-private-")
     ]
-    assert doc["outputs"]["fleetLaunchTemplateVersion"] == 1
-    assert doc["outputs"]["fleetLaunchTemplateId"].startswith("lt-")
-    assert doc["outputs"]["fleetAutoScalingGroupName"].startswith("app-fleet-asg")
+    assert len(asg["inputs"]["vpcZoneIdentifiers"]) == 2
+    assert all(s.startswith("subnet-") for s in asg["inputs"]["vpcZoneIdentifiers"])
+    assert set(private) <= set(asg["dependencies"])  # the fleet runs in the private subnets
+    assert doc["outputs"]["liveColor"] == "blue"
+    assert doc["outputs"]["url"].startswith("http://web-alb-")
 
 
 def test_secret_reference_is_in_user_data_and_policy_not_a_value(plans):
     before, _, _, _ = plans
     by_name = {r["name"]: r for r in before.values()}
-    script = base64.b64decode(by_name["app-fleet-lt"]["inputs"]["userData"]).decode()
+    script = base64.b64decode(by_name["web-green-lt"]["inputs"]["userData"]).decode()
     assert '"DB_PASSWORD":["ssm","/immutable/dev/db-password"]' in script
     assert '"APP_MESSAGE":"hello from the dev fleet"' in script
-    policy = json.loads(by_name["app-fleet-secrets"]["inputs"]["policy"])
+    policy = json.loads(by_name["web-green-secrets"]["inputs"]["policy"])
     assert [s["Resource"] for s in policy["Statement"]] == [
         ["arn:aws:ssm:us-east-1:123456789012:parameter/immutable/dev/db-password"]
     ]

@@ -1,0 +1,298 @@
+"""BlueGreenService on AWS: one load balancer, two colours, traffic by listener weights.
+
+Resources, all children of the component (``name`` is the service's name):
+
+``{name}-lb-sg``, ``{name}-fleet-sg``   the security groups, with separate rules
+                                      (``{name}-lb-in-<port>-<i>``, ``{name}-lb-out``,
+                                      ``{name}-fleet-in``, ``{name}-fleet-out-<i>``)
+``{name}-alb``                        the application load balancer (unless one is given)
+``{name}-blue-tg``, ``{name}-green-tg`` one target group per colour
+``{name}-blue``, ``{name}-green``     a LaunchTemplateRelease per colour, its group in its
+                                      colour's target group, gated on healthy targets
+``{name}-https`` / ``{name}-http``    the forwarding listener (weights), and the HTTP
+                                      redirect when there is a certificate
+
+The health gate is an ordering: a colour with weight > 0 is registered *before* the
+forwarding listener, which depends on it; a colour with weight 0 *after* it, depending on
+it. So traffic moves only once the colour receiving it has passed its group's
+``wait_for_elb_capacity`` (and its rollout), and an idle colour is scaled down or rolled
+only once traffic has left it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from .._validate import Check
+from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs
+from ..release._options import child_options
+from ._adapter import ColorReleaseArgs
+from ._security import security_groups
+from .args import BlueGreenServiceArgs
+from .traffic import COLORS, aws_name, weights
+
+__all__ = ["BlueGreenService"]
+
+TYPE_TOKEN = "immutable:index:BlueGreenService"  # noqa: S105 (a type token)
+MANAGED_BY = "immutable-components"
+HTTP_PORT = 80
+HTTPS_PORT = 443
+
+
+class BlueGreenService(pulumi.ComponentResource):
+    """A service on two fleets, blue and green, behind one application load balancer.
+
+    Type token ``immutable:index:BlueGreenService``. See ``docs/blue-green.md``.
+    """
+
+    load_balancer_arn: pulumi.Output[str]
+    """The load balancer's ARN."""
+    load_balancer_dns_name: pulumi.Output[str]
+    """The name clients use (point a CNAME or alias record at it)."""
+    load_balancer_security_group_id: pulumi.Output[str]
+    """The load balancer's security group."""
+    fleet_security_group_id: pulumi.Output[str]
+    """The security group of both fleets."""
+    listener_arn: pulumi.Output[str]
+    """The listener whose weights follow ``live`` (HTTPS with a certificate, else HTTP)."""
+    live_color: pulumi.Output[str]
+    """``blue`` or ``green``: the colour taking the traffic."""
+    blue_target_group_arn: pulumi.Output[str]
+    """The blue colour's target group."""
+    green_target_group_arn: pulumi.Output[str]
+    """The green colour's target group."""
+    blue_auto_scaling_group_name: pulumi.Output[str]
+    """The blue fleet's Auto Scaling group."""
+    green_auto_scaling_group_name: pulumi.Output[str]
+    """The green fleet's Auto Scaling group."""
+    blue_launch_template_version: pulumi.Output[int]
+    """The launch template version blue runs."""
+    green_launch_template_version: pulumi.Output[int]
+    """The launch template version green runs."""
+
+    def __init__(
+        self,
+        name: str,
+        args: BlueGreenServiceArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        check = Check("BlueGreenService", name)
+        if not isinstance(args, BlueGreenServiceArgs):
+            check.fail("args", args, "a BlueGreenServiceArgs")
+        args.validate(check)
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        self._name, self._args, self._opts = name, args, opts
+        self._tags = {**(args.tags or {}), "ManagedBy": MANAGED_BY, "Service": name}
+        if args.stickiness_seconds is not None:
+            pulumi.log.warn(
+                f"stickiness ({args.stickiness_seconds} s) overrides the listener weights: "
+                "during a cutover or canary, clients pinned to a colour stay on it until "
+                "their AWSALBTG cookie expires, whatever the weights say",
+                resource=self,
+            )
+
+        ports = [HTTP_PORT, HTTPS_PORT] if args.certificate_arn is not None else [HTTP_PORT]
+        existing = args.load_balancer
+        groups = security_groups(
+            name,
+            vpc_id=args.vpc_id,
+            existing_id=existing.security_group_id if existing else None,
+            listener_ports=ports,
+            ingress_cidrs=args.ingress_cidrs,
+            app_port=args.app_port,
+            fleet_egress_cidrs=args.fleet_egress_cidrs,
+            tags=self._tags,
+            opts=self._child,
+        )
+        if existing is None:
+            lb = self._load_balancer(groups.load_balancer_id)
+            lb_arn, dns_name = lb.arn, lb.dns_name
+        else:
+            lb_arn = pulumi.Output.from_input(existing.arn)
+            dns_name = pulumi.Output.from_input(existing.dns_name)
+        target_groups = {color: self._target_group(color) for color in COLORS}
+
+        split = weights(args.live, args.canary_weight)
+        serving = [color for color in COLORS if split[color] > 0]
+        releases = {
+            color: self._release(color, target_groups[color], groups.fleet.id) for color in serving
+        }
+        listener = self._listeners(lb_arn, target_groups, split, gate=list(releases.values()))
+        for color in COLORS:
+            if color not in serving:
+                releases[color] = self._release(
+                    color, target_groups[color], groups.fleet.id, after=listener
+                )
+
+        self.load_balancer_arn = lb_arn
+        self.load_balancer_dns_name = dns_name
+        self.load_balancer_security_group_id = pulumi.Output.from_input(groups.load_balancer_id)
+        self.fleet_security_group_id = groups.fleet.id
+        self.listener_arn = listener.arn
+        self.live_color = pulumi.Output.from_input(args.live)
+        self.blue_target_group_arn = target_groups["blue"].arn
+        self.green_target_group_arn = target_groups["green"].arn
+        self.blue_auto_scaling_group_name = releases["blue"].auto_scaling_group_name
+        self.green_auto_scaling_group_name = releases["green"].auto_scaling_group_name
+        self.blue_launch_template_version = releases["blue"].launch_template_latest_version
+        self.green_launch_template_version = releases["green"].launch_template_latest_version
+        self.register_outputs({key: getattr(self, key) for key in BlueGreenService.__annotations__})
+
+    # ----------------------------------------------------------------------------------
+    def _child(self, args_type: type, **options: Any) -> pulumi.ResourceOptions:
+        """Child options: parent, and the service's ``ignore_changes`` that apply."""
+        return child_options(self, self._opts, args_type, **options)
+
+    def _load_balancer(self, security_group_id: pulumi.Input[str]) -> aws.lb.LoadBalancer:
+        args, name = self._args, self._name
+        logs = None
+        if args.access_logs_bucket is not None:
+            logs = aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.access_logs_bucket,
+                prefix=args.access_logs_prefix or name,
+                enabled=True,
+            )
+        return aws.lb.LoadBalancer(
+            f"{name}-alb",
+            name=aws_name(name, "alb"),
+            load_balancer_type="application",
+            internal=args.internal,
+            security_groups=[security_group_id],
+            subnets=list(args.load_balancer_subnet_ids),
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=args.deletion_protection,
+            access_logs=logs,
+            tags=self._tags,
+            opts=self._child(aws.lb.LoadBalancerArgs),
+        )
+
+    def _target_group(self, color: str) -> aws.lb.TargetGroup:
+        args, name = self._args, self._name
+        check = args.health_check
+        # Port, protocol and target type replace a target group: they are in its name, so a
+        # replacement (created before the old one is deleted) never collides with it.
+        settings = f"{args.app_port}/HTTP/instance"
+        digest = hashlib.sha256(settings.encode()).hexdigest()[:4]
+        return aws.lb.TargetGroup(
+            f"{name}-{color}-tg",
+            name=aws_name(name, f"{color}-{digest}"),
+            port=args.app_port,
+            protocol="HTTP",
+            target_type="instance",
+            vpc_id=args.vpc_id,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                protocol="HTTP",
+                port="traffic-port",
+                path=check.path,
+                matcher=check.matcher,
+                interval=check.interval_seconds,
+                timeout=check.timeout_seconds,
+                healthy_threshold=check.healthy_threshold,
+                unhealthy_threshold=check.unhealthy_threshold,
+            ),
+            tags={**self._tags, "Color": color},
+            opts=self._child(aws.lb.TargetGroupArgs),
+        )
+
+    def _release(
+        self,
+        color: str,
+        target_group: aws.lb.TargetGroup,
+        fleet_group_id: pulumi.Input[str],
+        after: pulumi.Resource | None = None,
+    ) -> LaunchTemplateRelease:
+        args, name = self._args, self._name
+        spec = getattr(args, color)
+        retired = args.retire_idle and color != args.live
+        low, high = (0, 0) if retired else (args.min_size, args.max_size)
+        return LaunchTemplateRelease(
+            f"{name}-{color}",
+            ColorReleaseArgs(
+                **args.release_args,
+                image=spec.image,
+                version=spec.version,
+                subnet_ids=list(args.fleet_subnet_ids),
+                security_group_ids=[fleet_group_id],
+                instance_type=args.instance_type,
+                min_size=low,
+                max_size=high,
+                desired_capacity=0 if retired else args.desired(),
+                target_group_arns=[target_group.arn],
+                health_check_type="ELB",
+                wait_for_elb_capacity=0 if retired else args.healthy_required(),
+                wait_for_capacity_timeout=args.health_gate_timeout,
+                tags={**self._tags, "Color": color},
+            ),
+            opts=self._child(
+                LaunchTemplateReleaseArgs, depends_on=[after] if after is not None else None
+            ),
+        )
+
+    def _listeners(
+        self,
+        lb_arn: pulumi.Input[str],
+        target_groups: dict[str, aws.lb.TargetGroup],
+        split: dict[str, int],
+        gate: list[pulumi.Resource],
+    ) -> aws.lb.Listener:
+        args, name = self._args, self._name
+        sticky = args.stickiness_seconds
+        forward = aws.lb.ListenerDefaultActionArgs(
+            type="forward",
+            forward=aws.lb.ListenerDefaultActionForwardArgs(
+                target_groups=[
+                    aws.lb.ListenerDefaultActionForwardTargetGroupArgs(
+                        arn=target_groups[color].arn, weight=split[color]
+                    )
+                    for color in COLORS
+                ],
+                # Always sent: an absent block diffs forever against what AWS reports.
+                stickiness=aws.lb.ListenerDefaultActionForwardStickinessArgs(
+                    enabled=sticky is not None, duration=sticky or 1
+                ),
+            ),
+        )
+        gated = self._child(aws.lb.ListenerArgs, depends_on=gate or None)
+        if args.certificate_arn is None:
+            return aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=lb_arn,
+                port=HTTP_PORT,
+                protocol="HTTP",
+                default_actions=[forward],
+                tags=self._tags,
+                opts=gated,
+            )
+        https = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=lb_arn,
+            port=HTTPS_PORT,
+            protocol="HTTPS",
+            ssl_policy=args.ssl_policy,
+            certificate_arn=args.certificate_arn,
+            default_actions=[forward],
+            tags=self._tags,
+            opts=gated,
+        )
+        aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=lb_arn,
+            port=HTTP_PORT,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                        port=str(HTTPS_PORT), protocol="HTTPS", status_code="HTTP_301"
+                    ),
+                )
+            ],
+            tags=self._tags,
+            opts=self._child(aws.lb.ListenerArgs),
+        )
+        return https

@@ -1,0 +1,378 @@
+"""BlueGreenService under the recording mocks: resources, wiring, weights, gate, rules."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pulumi
+import pytest
+
+from immutable_components import (
+    BlueGreenColor,
+    BlueGreenService,
+    BlueGreenServiceArgs,
+    ComponentInputError,
+    ExistingLoadBalancer,
+    HealthCheck,
+)
+
+VPC = "vpc-0123456789abcdef0"
+LB_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+FLEET_SUBNETS = ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/0123abcd"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+LISTENER = "aws:lb/listener:Listener"
+ASG = "aws:autoscaling/group:Group"
+
+
+def make_args(**changes) -> BlueGreenServiceArgs:
+    base = BlueGreenServiceArgs(
+        vpc_id=VPC,
+        load_balancer_subnet_ids=LB_SUBNETS,
+        fleet_subnet_ids=FLEET_SUBNETS,
+        blue=BlueGreenColor(image="ami-0123456789abcdef0", version="1.0.0"),
+        green=BlueGreenColor(image="ami-0fedcba9876543210", version="1.1.0"),
+        ingress_cidrs=["0.0.0.0/0"],
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def build(run, **changes) -> BlueGreenService:
+    service = BlueGreenService("web", make_args(**changes))
+    run.settle()
+    return service
+
+
+def forward_weights(run, listener: str) -> dict[str, int]:
+    action = run.one(LISTENER, listener).inputs["defaultActions"][0]
+    assert action["type"] == "forward"
+    groups = {
+        r.outputs.get("arn") or r.urn: r.name for r in run.of_type("aws:lb/targetGroup:TargetGroup")
+    }
+    del groups  # arns come from the mocks; match by the name inside the ARN instead
+    return {
+        ("blue" if "-blue-" in tg["arn"] else "green"): tg["weight"]
+        for tg in action["forward"]["targetGroups"]
+    }
+
+
+def test_exact_children_and_types(pulumi_mocks):
+    build(pulumi_mocks, certificate_arn=CERT)
+    service = pulumi_mocks.one("immutable:index:BlueGreenService", "web")
+    children = [(r.type, r.name) for r in pulumi_mocks.children_of(service)]
+    assert sorted(children) == sorted(
+        [
+            (SG, "web-lb-sg"),
+            (SG, "web-fleet-sg"),
+            (IN, "web-lb-in-80-0"),
+            (IN, "web-lb-in-443-0"),
+            (OUT, "web-lb-out"),
+            (IN, "web-fleet-in"),
+            ("aws:lb/loadBalancer:LoadBalancer", "web-alb"),
+            ("aws:lb/targetGroup:TargetGroup", "web-blue-tg"),
+            ("aws:lb/targetGroup:TargetGroup", "web-green-tg"),
+            ("immutable:index:LaunchTemplateRelease", "web-blue"),
+            ("immutable:index:LaunchTemplateRelease", "web-green"),
+            (LISTENER, "web-https"),
+            (LISTENER, "web-http"),
+        ]
+    )
+    for color in ("blue", "green"):
+        release = pulumi_mocks.one("immutable:index:LaunchTemplateRelease", f"web-{color}")
+        kinds = {r.type for r in pulumi_mocks.children_of(release)}
+        assert {ASG, "aws:ec2/launchTemplate:LaunchTemplate"} <= kinds
+
+
+def test_load_balancer_secure_defaults(pulumi_mocks):
+    service = build(pulumi_mocks, access_logs_bucket="web-logs")
+    lb = pulumi_mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert lb["name"] == "web-alb"
+    assert lb["loadBalancerType"] == "application"
+    assert lb["internal"] is False
+    assert lb["dropInvalidHeaderFields"] is True
+    assert lb["enableDeletionProtection"] is True
+    assert lb["accessLogs"] == {"bucket": "web-logs", "prefix": "web", "enabled": True}
+    assert lb["subnets"] == LB_SUBNETS
+    assert lb["securityGroups"] == [pulumi_mocks.resolve(service.load_balancer_security_group_id)]
+
+
+def test_no_access_logs_without_a_bucket(pulumi_mocks):
+    build(pulumi_mocks)
+    assert "accessLogs" not in pulumi_mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs
+
+
+def test_target_groups_health_checks_and_names(pulumi_mocks):
+    build(pulumi_mocks, health_check=HealthCheck(path="/ready", matcher="200-299"))
+    for color in ("blue", "green"):
+        tg = pulumi_mocks.one("aws:lb/targetGroup:TargetGroup", f"web-{color}-tg").inputs
+        assert tg["name"].startswith(f"web-{color}-") and len(tg["name"]) <= 32
+        assert (tg["port"], tg["protocol"], tg["targetType"], tg["vpcId"]) == (
+            8080,
+            "HTTP",
+            "instance",
+            VPC,
+        )
+        assert tg["healthCheck"] == {
+            "enabled": True,
+            "protocol": "HTTP",
+            "port": "traffic-port",
+            "path": "/ready",
+            "matcher": "200-299",
+            "interval": 15,
+            "timeout": 5,
+            "healthyThreshold": 3,
+            "unhealthyThreshold": 3,
+        }
+
+
+def test_https_listener_and_redirect(pulumi_mocks):
+    service = build(pulumi_mocks, certificate_arn=CERT)
+    https = pulumi_mocks.one(LISTENER, "web-https").inputs
+    assert (https["port"], https["protocol"]) == (443, "HTTPS")
+    assert https["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+    assert https["certificateArn"] == CERT
+    http = pulumi_mocks.one(LISTENER, "web-http")
+    assert http.inputs["defaultActions"] == [
+        {
+            "type": "redirect",
+            "redirect": {"port": "443", "protocol": "HTTPS", "statusCode": "HTTP_301"},
+        }
+    ]
+    assert pulumi_mocks.resolve(service.listener_arn).split("/")[2] == "web-https"
+
+
+def test_plain_http_forwards_without_a_certificate(pulumi_mocks):
+    build(pulumi_mocks)
+    assert [r.name for r in pulumi_mocks.of_type(LISTENER)] == ["web-http"]
+    http = pulumi_mocks.one(LISTENER, "web-http").inputs
+    assert (http["port"], http["protocol"]) == (80, "HTTP")
+    assert forward_weights(pulumi_mocks, "web-http") == {"blue": 100, "green": 0}
+
+
+@pytest.mark.parametrize(
+    ("live", "canary", "expected"),
+    [
+        ("blue", 0, {"blue": 100, "green": 0}),
+        ("green", 0, {"blue": 0, "green": 100}),
+        ("blue", 10, {"blue": 90, "green": 10}),
+        ("green", 30, {"blue": 30, "green": 70}),
+        ("blue", 100, {"blue": 0, "green": 100}),
+    ],
+)
+def test_listener_weights_follow_live_and_canary(pulumi_mocks, live, canary, expected):
+    build(pulumi_mocks, certificate_arn=CERT, live=live, canary_weight=canary)
+    assert forward_weights(pulumi_mocks, "web-https") == expected
+    sticky = pulumi_mocks.one(LISTENER, "web-https").inputs["defaultActions"][0]["forward"]
+    assert sticky["stickiness"] == {"enabled": False, "duration": 1}
+
+
+@pytest.mark.parametrize(
+    ("live", "canary", "gated"),
+    [("blue", 0, {"blue"}), ("green", 0, {"green"}), ("blue", 20, {"blue", "green"})],
+)
+def test_listener_waits_for_the_health_gate_of_each_colour_with_traffic(
+    pulumi_mocks, live, canary, gated
+):
+    build(pulumi_mocks, certificate_arn=CERT, live=live, canary_weight=canary)
+    deps = set(pulumi_mocks.one(LISTENER, "web-https").dependencies)
+    for color in ("blue", "green"):
+        asg = pulumi_mocks.one(ASG, f"web-{color}-asg")
+        rollout = pulumi_mocks.named(f"web-{color}-rollout")
+        assert (asg.urn in deps) is (color in gated)
+        assert (rollout.urn in deps) is (color in gated)
+        assert asg.inputs["waitForElbCapacity"] == 2
+        assert asg.inputs["healthCheckType"] == "ELB"
+        assert asg.inputs["waitForCapacityTimeout"] == "15m"
+        tg = pulumi_mocks.one("aws:lb/targetGroup:TargetGroup", f"web-{color}-tg")
+        assert asg.inputs["targetGroupArns"] == [
+            f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/"
+            f"{tg.inputs['name']}/{asg.inputs['targetGroupArns'][0].rsplit('/', 1)[1]}"
+        ]
+        release = pulumi_mocks.one("immutable:index:LaunchTemplateRelease", f"web-{color}")
+        # A colour without traffic waits for the listener (scaled down or rolled after it).
+        listener = pulumi_mocks.one(LISTENER, "web-https").urn
+        assert (listener in release.dependencies) is (color not in gated)
+
+
+def test_each_colour_runs_its_own_image(pulumi_mocks):
+    service = build(pulumi_mocks)
+    fleet_sg = pulumi_mocks.resolve(service.fleet_security_group_id)
+    for color, ami in (("blue", "ami-0123456789abcdef0"), ("green", "ami-0fedcba9876543210")):
+        template = pulumi_mocks.one("aws:ec2/launchTemplate:LaunchTemplate", f"web-{color}-lt")
+        assert template.inputs["imageId"] == ami
+        assert template.inputs["networkInterfaces"][0]["securityGroups"] == [fleet_sg]
+        asg = pulumi_mocks.one(ASG, f"web-{color}-asg").inputs
+        assert asg["vpcZoneIdentifiers"] == FLEET_SUBNETS
+        assert (asg["minSize"], asg["maxSize"], asg["desiredCapacity"]) == (2, 2, 2)
+    # Only the fleet's group: the release creates none of its own.
+    assert sorted(r.name for r in pulumi_mocks.of_type(SG)) == ["web-fleet-sg", "web-lb-sg"]
+
+
+def test_security_groups_admit_exactly_what_is_described(pulumi_mocks):
+    service = build(pulumi_mocks, certificate_arn=CERT, ingress_cidrs=["203.0.113.0/24", "::/0"])
+    lb_sg = pulumi_mocks.resolve(service.load_balancer_security_group_id)
+    fleet_sg = pulumi_mocks.resolve(service.fleet_security_group_id)
+    rules = {
+        (r.type.rsplit(":", 1)[1], r.inputs["securityGroupId"]): []
+        for r in pulumi_mocks.resources
+        if r.type in (IN, OUT)
+    }
+    for r in pulumi_mocks.resources:
+        if r.type in (IN, OUT):
+            i = r.inputs
+            source = i.get("cidrIpv4") or i.get("cidrIpv6") or i.get("referencedSecurityGroupId")
+            rules[(r.type.rsplit(":", 1)[1], i["securityGroupId"])].append(
+                (i["ipProtocol"], i["fromPort"], i["toPort"], source)
+            )
+    assert {k: sorted(v) for k, v in rules.items()} == {
+        ("SecurityGroupIngressRule", lb_sg): sorted(
+            [
+                ("tcp", 80, 80, "203.0.113.0/24"),
+                ("tcp", 80, 80, "::/0"),
+                ("tcp", 443, 443, "203.0.113.0/24"),
+                ("tcp", 443, 443, "::/0"),
+            ]
+        ),
+        ("SecurityGroupEgressRule", lb_sg): [("tcp", 8080, 8080, fleet_sg)],
+        ("SecurityGroupIngressRule", fleet_sg): [("tcp", 8080, 8080, lb_sg)],
+    }
+    for name in ("web-lb-sg", "web-fleet-sg"):
+        group = pulumi_mocks.one(SG, name).inputs
+        assert "ingress" not in group and "egress" not in group
+        assert group["vpcId"] == VPC
+
+
+def test_fleet_egress_only_when_asked(pulumi_mocks):
+    service = build(pulumi_mocks, fleet_egress_cidrs=["0.0.0.0/0"])
+    rule = pulumi_mocks.one(OUT, "web-fleet-out-0").inputs
+    assert rule["securityGroupId"] == pulumi_mocks.resolve(service.fleet_security_group_id)
+    assert (rule["ipProtocol"], rule["fromPort"], rule["toPort"], rule["cidrIpv4"]) == (
+        "tcp",
+        443,
+        443,
+        "0.0.0.0/0",
+    )
+
+
+@pytest.mark.parametrize(("live", "retired"), [("blue", "green"), ("green", "blue")])
+def test_retire_idle_scales_only_the_idle_colour_to_zero(pulumi_mocks, live, retired):
+    build(pulumi_mocks, live=live, retire_idle=True)
+    idle = pulumi_mocks.one(ASG, f"web-{retired}-asg").inputs
+    assert (idle["minSize"], idle["maxSize"], idle["desiredCapacity"]) == (0, 0, 0)
+    assert idle["waitForElbCapacity"] == 0
+    serving = pulumi_mocks.one(ASG, f"web-{live}-asg").inputs
+    assert (serving["minSize"], serving["maxSize"], serving["waitForElbCapacity"]) == (2, 2, 2)
+
+
+def test_stickiness_is_sent_and_warned_about(pulumi_mocks, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
+    build(pulumi_mocks, stickiness_seconds=300)
+    forward = pulumi_mocks.one(LISTENER, "web-http").inputs["defaultActions"][0]["forward"]
+    assert forward["stickiness"] == {"enabled": True, "duration": 300}
+    assert len(warnings) == 1 and "overrides the listener weights" in warnings[0]
+
+
+def test_an_existing_load_balancer_is_used(pulumi_mocks):
+    existing = ExistingLoadBalancer(
+        arn=LB_ARN, security_group_id="sg-0123456789abcdef0", dns_name="shared.example.com"
+    )
+    service = build(pulumi_mocks, load_balancer=existing, load_balancer_subnet_ids=())
+    assert pulumi_mocks.of_type("aws:lb/loadBalancer:LoadBalancer") == []
+    assert [r.name for r in pulumi_mocks.of_type(SG)] == ["web-fleet-sg"]
+    assert pulumi_mocks.one(LISTENER).inputs["loadBalancerArn"] == LB_ARN
+    assert pulumi_mocks.one(OUT, "web-lb-out").inputs["securityGroupId"] == "sg-0123456789abcdef0"
+    assert pulumi_mocks.resolve(service.load_balancer_dns_name) == "shared.example.com"
+
+
+def test_ignore_changes_on_the_service_reaches_the_children_that_have_the_property(
+    pulumi_mocks,
+):
+    BlueGreenService("web", make_args(), opts=pulumi.ResourceOptions(ignore_changes=["tags"]))
+    assert pulumi_mocks.one("aws:lb/loadBalancer:LoadBalancer").options["ignoreChanges"] == ["tags"]
+    assert "tags" in pulumi_mocks.one(ASG, "web-blue-asg").options["ignoreChanges"]
+
+
+def test_outputs_are_set_and_registered(pulumi_mocks):
+    service = build(pulumi_mocks, certificate_arn=CERT)
+    reg = pulumi_mocks.one("immutable:index:BlueGreenService")
+    assert set(reg.outputs) == set(BlueGreenService.__annotations__)
+    assert pulumi_mocks.resolve(service.live_color) == "blue"
+    assert pulumi_mocks.resolve(service.load_balancer_dns_name).endswith(".elb.amazonaws.com")
+    assert ":loadbalancer/app/web-alb/" in pulumi_mocks.resolve(service.load_balancer_arn)
+    assert "/web-blue-" in pulumi_mocks.resolve(service.blue_target_group_arn)
+    assert "/web-green-" in pulumi_mocks.resolve(service.green_target_group_arn)
+    assert pulumi_mocks.resolve(service.green_launch_template_version) == 1
+
+
+BAD = [
+    ("live", {"live": "red"}),
+    ("canary_weight", {"canary_weight": 101}),
+    ("canary_weight", {"canary_weight": -1}),
+    ("canary_weight", {"canary_weight": 12.5}),
+    ("retire_idle", {"retire_idle": True, "canary_weight": 10}),
+    ("fleet_subnet_ids", {"fleet_subnet_ids": []}),
+    ("fleet_subnet_ids", {"fleet_subnet_ids": ["subnet-nope"]}),
+    ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": []}),
+    ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": LB_SUBNETS[:1]}),
+    ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": [LB_SUBNETS[0]] * 2}),
+    ("certificate_arn", {"certificate_arn": "arn:aws:iam::123456789012:role/cert"}),
+    ("certificate_arn", {"certificate_arn": "not-an-arn"}),
+    ("ingress_cidrs", {"ingress_cidrs": []}),
+    ("ingress_cidrs", {"ingress_cidrs": ["10.0.0.1/16"]}),
+    ("fleet_egress_cidrs", {"fleet_egress_cidrs": ["everywhere"]}),
+    ("vpc_id", {"vpc_id": "vpc-x"}),
+    ("blue.image", {"blue": BlueGreenColor(image="ubuntu")}),
+    ("green.image", {"green": BlueGreenColor(image=None)}),
+    ("app_port", {"app_port": 70000}),
+    ("ssl_policy", {"ssl_policy": "ELBSecurityPolicy-2016-08"}),
+    ("health_check.path", {"health_check": HealthCheck(path="healthz")}),
+    ("health_check.matcher", {"health_check": HealthCheck(matcher="600")}),
+    ("health_check.timeout_seconds", {"health_check": HealthCheck(timeout_seconds=20)}),
+    ("health_check.interval_seconds", {"health_check": HealthCheck(interval_seconds=1)}),
+    ("max_size", {"min_size": 3, "max_size": 2}),
+    ("desired_capacity", {"desired_capacity": 5}),
+    ("min_healthy_targets", {"min_healthy_targets": 3}),
+    ("health_gate_timeout", {"health_gate_timeout": "soon"}),
+    ("stickiness_seconds", {"stickiness_seconds": 0}),
+    ("access_logs_bucket", {"access_logs_bucket": "Bad_Bucket"}),
+    ("instance_type", {"instance_type": "huge"}),
+    ("release_args key", {"release_args": {"min_size": 1}}),
+    ("release_args key", {"release_args": {"no_such_field": 1}}),
+    (
+        "load_balancer.arn",
+        {
+            "load_balancer": ExistingLoadBalancer(
+                arn=CERT, security_group_id="sg-0123456789abcdef0", dns_name="x"
+            )
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"), BAD, ids=[f"{f}-{i}" for i, (f, _) in enumerate(BAD)]
+)
+def test_bad_input_is_rejected_before_anything_is_registered(pulumi_mocks, field, changes):
+    with pytest.raises(ComponentInputError, match=f"`{field.replace('[', '.').split('.')[0]}"):
+        BlueGreenService("web", make_args(**changes))
+    try:
+        BlueGreenService("web2", make_args(**changes))
+    except ComponentInputError as err:
+        assert err.field.startswith(field)
+    assert pulumi_mocks.resources == []
+
+
+def test_unknown_inputs_are_not_validated(pulumi_mocks):
+    subnet = pulumi.Output.from_input("subnet-0123456789abcdef9")
+    build(
+        pulumi_mocks,
+        load_balancer_subnet_ids=[subnet, LB_SUBNETS[0]],
+        vpc_id=pulumi.Output.from_input("vpc-0123456789abcdef0"),
+    )
+    assert (
+        pulumi_mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"][1] == LB_SUBNETS[0]
+    )

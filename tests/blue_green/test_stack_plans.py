@@ -1,0 +1,106 @@
+"""What a reviewer sees in `pulumi preview` of the example stack: plan comparisons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from immutable_components.planner import run_plan
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def baseline() -> dict[str, dict]:
+    return by_urn([])
+
+
+def by_urn(overrides: list[str]) -> dict[str, dict]:
+    return {r["urn"]: r for r in run_plan(REPO, "dev", overrides).document()["resources"]}
+
+
+def changed(before: dict[str, dict], after: dict[str, dict], keys=("inputs", "options")):
+    """Names of resources whose inputs or options differ (as `pulumi preview` shows them)."""
+    assert before.keys() == after.keys()
+    return sorted(
+        urn.rsplit("::", 1)[1]
+        for urn in before
+        if any(
+            json.dumps(before[urn][k], sort_keys=True) != json.dumps(after[urn][k], sort_keys=True)
+            for k in keys
+        )
+    )
+
+
+def names(resources: dict[str, dict], type_prefix: str) -> set[str]:
+    return {r["name"] for r in resources.values() if r["type"].startswith(type_prefix)}
+
+
+def test_the_stack_declares_the_whole_service(baseline):
+    kinds = {r["type"] for r in baseline.values()}
+    assert {
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/route:Route",
+        "immutable:index:GoldenImage",
+        "immutable:index:BlueGreenService",
+        "immutable:index:LaunchTemplateRelease",
+    } <= kinds
+    assert names(baseline, "aws:ec2/subnet:Subnet") == {
+        "immutable-public-0",
+        "immutable-public-1",
+        "immutable-private-0",
+        "immutable-private-1",
+    }
+    zones = {
+        r["inputs"]["availabilityZone"]
+        for r in baseline.values()
+        if r["name"].startswith("immutable-p") and r["type"] == "aws:ec2/subnet:Subnet"
+    }
+    assert zones == {"us-east-1a", "us-east-1b"}
+    assert names(baseline, "immutable:index:GoldenImage") == {"base", "app-blue", "app-green"}
+
+
+def test_a_new_green_version_changes_only_greens_image_chain_and_fleet(baseline):
+    after = by_urn(["greenVersion=2.0.0"])
+    diff = changed(baseline, after)
+    assert diff, "a new version must rebake green's image"
+    # the drift rule approves the new image as it is released; nothing else changes
+    assert all(
+        name.startswith(("app-green", "web-green-")) or name == "drift-approved-amis"
+        for name in diff
+    ), diff
+    assert "app-green-image" in diff and "web-green-lt" in diff
+    # Byte-identical: load balancer, listeners, target groups, security groups, blue.
+    for urn, res in baseline.items():
+        if res["name"].startswith(("web-alb", "web-http", "web-lb", "web-fleet", "web-blue")) or (
+            res["name"].endswith("-tg")
+        ):
+            assert json.dumps(res, sort_keys=True) == json.dumps(after[urn], sort_keys=True)
+
+
+def test_moving_live_changes_only_the_listener(baseline):
+    after = by_urn(["liveColor=green"])
+    assert changed(baseline, after) == ["web-http"]
+    weights = [
+        tg["weight"]
+        for tg in next(r for r in after.values() if r["name"] == "web-http")["inputs"][
+            "defaultActions"
+        ][0]["forward"]["targetGroups"]
+    ]
+    assert weights == [0, 100]
+
+
+def test_moving_live_with_retirement_also_swaps_the_capacities():
+    before = by_urn(["retireIdle=true"])
+    after = by_urn(["retireIdle=true", "liveColor=green"])
+    assert changed(before, after) == ["web-blue-asg", "web-green-asg", "web-http"]
+    green = next(r for r in after.values() if r["name"] == "web-green-asg")["inputs"]
+    blue = next(r for r in after.values() if r["name"] == "web-blue-asg")["inputs"]
+    assert (green["minSize"], green["maxSize"], blue["minSize"], blue["maxSize"]) == (2, 2, 0, 0)
+
+
+def test_a_canary_changes_only_the_listener(baseline):
+    assert changed(baseline, by_urn(["canaryWeight=10"])) == ["web-http"]
