@@ -30,7 +30,6 @@ import pulumi_aws as aws
 from .._validate import Check
 from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs
 from ..release._options import child_options
-from ._adapter import ColorReleaseArgs
 from ._security import security_groups
 from .args import BlueGreenServiceArgs
 from .traffic import COLORS, aws_name, weights
@@ -212,7 +211,7 @@ class BlueGreenService(pulumi.ComponentResource):
         low, high = (0, 0) if retired else (args.min_size, args.max_size)
         return LaunchTemplateRelease(
             f"{name}-{color}",
-            ColorReleaseArgs(
+            LaunchTemplateReleaseArgs(
                 **args.release_args,
                 image=spec.image,
                 version=spec.version,

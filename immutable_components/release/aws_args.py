@@ -81,7 +81,7 @@ class LaunchTemplateReleaseArgs:
     min_size: int = 1
     """Fewest instances, >= 0. Default: 1."""
     max_size: int = 2
-    """Most instances, >= ``min_size`` and >= 1. Default: 2."""
+    """Most instances, >= ``min_size``; 0 is an empty fleet. Default: 2."""
     desired_capacity: int | None = None
     """Instances at creation, between ``min_size`` and ``max_size``. It is under
     ``ignore_changes``: after creation, scaling policies own it and ``pulumi up`` never resets
@@ -144,9 +144,9 @@ class LaunchTemplateReleaseArgs:
     """Seconds before a new instance's metrics count, >= 0. Default: not set (the grace
     period applies)."""
     wait_for_elb_capacity: int | None = None
-    """On create, wait for exactly this many healthy instances in the target groups
-    (overrides ``min_elb_capacity``). The health gate BlueGreenService uses. Default: no
-    wait on load balancer health."""
+    """On create and on every update of the group, wait for exactly this many healthy
+    instances in the target groups (overrides ``min_elb_capacity``). The health gate
+    BlueGreenService uses. Default: no wait on load balancer health."""
     min_elb_capacity: int | None = None
     """On create, wait for at least this many healthy instances in the target groups.
     Default: no wait on load balancer health."""
@@ -255,7 +255,8 @@ class LaunchTemplateReleaseArgs:
 
     def _validate_sizes(self, check: Check) -> None:
         check.int_range("min_size", self.min_size, 0)
-        check.int_range("max_size", self.max_size, 1)
+        # max_size 0 is an empty fleet: a retired blue/green colour, a scale-to-zero.
+        check.int_range("max_size", self.max_size, 0)
         if self.min_size > self.max_size:
             check.fail("min_size", self.min_size, f"<= max_size ({self.max_size})")
         if self.desired_capacity is not None:
