@@ -188,7 +188,9 @@ def run_plan(
     config, secret_keys, fakes = stack_config(project, stack, overrides)
     config.update(extra_config or {})
     region = config.get("aws:region", testing.DEFAULT_REGION)
-    mocks = testing.RecordingMocks(region=region)
+    mocks = testing.RecordingMocks(
+        region=region, gcp_project=config.get("gcp:project", "mock-project")
+    )
     monitor = testing.install(
         mocks,
         project=project.name,

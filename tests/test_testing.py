@@ -121,3 +121,18 @@ def test_each_test_gets_a_fresh_runtime(pulumi_mocks):
 
 def test_each_test_gets_a_fresh_runtime_again(pulumi_mocks):
     test_each_test_gets_a_fresh_runtime(pulumi_mocks)
+
+
+def test_gcp_ids_use_the_stacks_project_unless_the_resource_names_one():
+    mocks = RecordingMocks(gcp_project="stack-project")
+    args = pulumi.runtime.MockResourceArgs
+    _, state = mocks.new_resource(
+        args("gcp:compute/image:Image", "img", {"name": "x"}, "", "", True)
+    )
+    assert state["selfLink"] == (
+        "https://www.googleapis.com/compute/v1/projects/stack-project/global/images/x"
+    )
+    _, state = mocks.new_resource(
+        args("gcp:compute/image:Image", "img", {"name": "x", "project": "own"}, "", "", True)
+    )
+    assert state["selfLink"].endswith("/projects/own/global/images/x")

@@ -132,25 +132,24 @@ RESOURCE_OUTPUTS: dict[str, Factory] = {
     ),
     # LaunchTemplateRelease
     "gcp:serviceaccount/account:Account": lambda c: (
-        f"projects/{c.inputs.get('project') or 'mock-project'}/serviceAccounts/"
-        f"{c.inputs.get('accountId')}@{c.inputs.get('project') or 'mock-project'}"
+        f"projects/{c.project}/serviceAccounts/"
+        f"{c.inputs.get('accountId')}@{c.project}"
         ".iam.gserviceaccount.com",
         {
-            "email": f"{c.inputs.get('accountId')}@{c.inputs.get('project') or 'mock-project'}"
-            ".iam.gserviceaccount.com",
+            "email": f"{c.inputs.get('accountId')}@{c.project}.iam.gserviceaccount.com",
             "uniqueId": str(int(c.hex[:15], 16)),
         },
     ),
     "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": lambda c: (
-        f"projects/{c.inputs.get('project') or 'mock-project'}/regions/"
+        f"projects/{c.project}/regions/"
         f"{c.inputs.get('region')}/instanceGroupManagers/{c.name}-{c.hex[:7]}",
         {
             "name": f"{c.name}-{c.hex[:7]}",
             "selfLink": "https://www.googleapis.com/compute/v1/projects/"
-            f"{c.inputs.get('project') or 'mock-project'}/regions/{c.inputs.get('region')}"
+            f"{c.project}/regions/{c.inputs.get('region')}"
             f"/instanceGroupManagers/{c.name}-{c.hex[:7]}",
             "instanceGroup": "https://www.googleapis.com/compute/v1/projects/"
-            f"{c.inputs.get('project') or 'mock-project'}/regions/{c.inputs.get('region')}"
+            f"{c.project}/regions/{c.inputs.get('region')}"
             f"/instanceGroups/{c.name}-{c.hex[:7]}",
         },
     ),
@@ -230,7 +229,7 @@ def _get_subnet(c: _Ctx) -> dict[str, Any]:
 
 
 def _gcp_get_image(c: _Ctx) -> dict[str, Any]:
-    project = c.inputs.get("project") or "mock-project"
+    project = c.project
     family = c.inputs.get("family")
     name = c.inputs.get("name") or f"{family}-v2026{int(hex_id(str(family), length=6), 16):08d}"
     path = f"projects/{project}/global/images/{name}"

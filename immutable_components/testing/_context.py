@@ -26,6 +26,13 @@ class _Ctx:
     hex: str
     region: str
     account: str
+    gcp_project: str = "mock-project"
+
+    @property
+    def project(self) -> str:
+        """The GCP project: the resource's own, else the stack's ``gcp:project``."""
+        value = self.inputs.get("project")
+        return value if isinstance(value, str) and value else self.gcp_project
 
     def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
         return (

@@ -9,7 +9,7 @@ from ._context import Factory, _Ctx, hex_id
 
 def _gcp_global(collection: str) -> Factory:
     def make(c: _Ctx) -> tuple[str, dict[str, Any]]:
-        project = c.inputs.get("project") or "mock-project"
+        project = c.project
         name = c.inputs.get("name") or c.name
         path = f"projects/{project}/global/{collection}/{name}"
         return path, {
@@ -23,7 +23,7 @@ def _gcp_global(collection: str) -> Factory:
 
 def _gcp_zonal(collection: str) -> Factory:
     def make(c: _Ctx) -> tuple[str, dict[str, Any]]:
-        project = c.inputs.get("project") or "mock-project"
+        project = c.project
         zone = c.inputs.get("zone") or "us-central1-a"
         name = c.inputs.get("name") or c.name
         path = f"projects/{project}/zones/{zone}/{collection}/{name}"

@@ -46,10 +46,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
         preview: bool = False,
+        gcp_project: str = "mock-project",
     ):
         self.region = region
         self.preview = preview
         self.account_id = account_id
+        self.gcp_project = gcp_project
         self._resources = dict(RESOURCE_OUTPUTS)
         self._invokes = dict(INVOKE_RESULTS)
         self.invokes: list[tuple[str, dict[str, Any]]] = []
@@ -64,7 +66,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def _ctx(self, typ: str, name: str, inputs: Mapping[str, Any]) -> _Ctx:
         region = inputs.get("region") if isinstance(inputs.get("region"), str) else None
-        return _Ctx(typ, name, inputs, hex_id(typ, name), region or self.region, self.account_id)
+        return _Ctx(
+            typ,
+            name,
+            inputs,
+            hex_id(typ, name),
+            region or self.region,
+            self.account_id,
+            self.gcp_project,
+        )
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         if not args.custom:
