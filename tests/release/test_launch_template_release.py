@@ -321,11 +321,38 @@ def test_instance_type_list_is_a_mixed_instances_policy(pulumi_mocks):
             "onDemandPercentageAboveBaseCapacity": 100,
         },
     }
-    assert asg.options["ignoreChanges"] == [
-        "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
-        "desiredCapacity",
-    ]
+    # The whole policy is the rollout's to move, like the launch template of a single type.
+    assert asg.options["ignoreChanges"] == ["mixedInstancesPolicy", "desiredCapacity"]
     assert pulumi_mocks.one(LT).inputs["instanceType"] == "m7g.large"
+
+
+def test_instance_type_list_rolls_out_the_whole_policy_without_a_warning(pulumi_mocks, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
+    types = ["m7g.large", "m6g.large", "c7g.large"]
+    component = release(pulumi_mocks, replace(BASE, instance_type=types))
+    refresh = pulumi_mocks.one(REFRESH, "web-rollout")
+    assert refresh.inputs["launchTemplateId"] == pulumi_mocks.resolve(component.launch_template_id)
+    assert refresh.inputs["launchTemplateVersion"] == 1
+    assert refresh.inputs["mixedInstancesPolicy"] == {
+        "LaunchTemplate": {"Overrides": [{"InstanceType": t} for t in types]},
+        "InstancesDistribution": {
+            "OnDemandAllocationStrategy": "prioritized",
+            "OnDemandBaseCapacity": 0,
+            "OnDemandPercentageAboveBaseCapacity": 100,
+        },
+    }
+    # The group starts on the same policy the rollout carries.
+    group_policy = pulumi_mocks.one(ASG, "web-asg").inputs["mixedInstancesPolicy"]
+    assert group_policy["launchTemplate"]["overrides"] == [{"instanceType": t} for t in types]
+    assert warnings == []
+
+
+def test_a_single_instance_type_rolls_out_the_launch_template_alone(pulumi_mocks):
+    release(pulumi_mocks, replace(BASE, instance_type=["m7g.large"]))
+    refresh = pulumi_mocks.one(REFRESH, "web-rollout")
+    assert refresh.inputs.get("mixedInstancesPolicy") is None
+    assert "mixedInstancesPolicy" not in pulumi_mocks.one(ASG, "web-asg").inputs
 
 
 def test_volumes_and_overrides(pulumi_mocks):
