@@ -9,8 +9,10 @@ Resources, all children of the component, in order:
 ``{name}-profile``     the instance profile of the role
 ``{name}-lt``          the launch template; a release is a new version of it, in place
 ``{name}-asg``         the Auto Scaling group, on the template's numbered ``latest_version``;
-                       ``launchTemplate`` and ``desiredCapacity`` under ``ignore_changes``
-``{name}-rollout``     ``InstanceRefresh``: on a new version, rolls the group and waits
+                       ``launchTemplate`` (or, with a list of instance types,
+                       ``mixedInstancesPolicy``) and ``desiredCapacity`` under ``ignore_changes``
+``{name}-rollout``     ``InstanceRefresh``: on a new version (or a new list of instance types),
+                       rolls the group and waits
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..golden_image import GoldenImage
 from ._options import child_options
 from .aws_args import EbsVolume, LaunchTemplateReleaseArgs
 from .boot_config import BootConfig, secret_policy
+from .mixed_policy import group_policy, mixed_instances_policy
 from .refresh import InstanceRefresh, InstanceRefreshArgs
 
 __all__ = ["LaunchTemplateRelease"]
@@ -90,20 +93,16 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
             boot, image_id, build_hash, groups, profile_ref, stable_tags, invoke
         )
         version = template.latest_version.apply(str)
-        group = self._group(template, version, stable_tags, gates)
-        if len(args.instance_types()) > 1:
-            pulumi.log.warn(
-                "a list of instance types gives the group a mixed instances policy; the "
-                "rollout's DesiredConfiguration names the launch template only (see "
-                "docs/release.md, 'Mixed instance types')",
-                resource=self,
-            )
+        types = args.instance_types()
+        mixed = mixed_instances_policy(types) if len(types) > 1 else None
+        group = self._group(template, version, mixed, stable_tags, gates)
         InstanceRefresh(
             f"{name}-rollout",
             InstanceRefreshArgs(
                 auto_scaling_group_name=group.name,
                 launch_template_id=template.id,
                 launch_template_version=template.latest_version,
+                mixed_instances_policy=mixed,
                 preferences=args.refresh,
                 region=self._region,
                 role_arn=args.refresh_role_arn,
@@ -303,31 +302,22 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         self,
         template: aws.ec2.LaunchTemplate,
         version: pulumi.Output[str],
+        mixed: dict[str, Any] | None,
         stable_tags: dict[str, str],
         gates: list[pulumi.Resource],
     ) -> aws.autoscaling.Group:
         args, name = self._args, self._name
-        spec = {"launch_template_id": template.id, "version": version}
-        types = args.instance_types()
         placement: dict[str, Any]
-        if len(types) > 1:
-            placement = {
-                "mixed_instances_policy": {
-                    "launch_template": {
-                        "launch_template_specification": spec,
-                        "overrides": [{"instance_type": t} for t in types],
-                    },
-                    "instances_distribution": {
-                        "on_demand_allocation_strategy": "prioritized",
-                        "on_demand_base_capacity": 0,
-                        "on_demand_percentage_above_base_capacity": 100,
-                    },
-                }
-            }
-            pinned = ["mixedInstancesPolicy.launchTemplate.launchTemplateSpecification"]
+        if mixed is not None:
+            # The whole policy is the rollout's to move (types and distribution included), so
+            # a failed or rolled-back refresh leaves the group's policy as it was.
+            placement = {"mixed_instances_policy": group_policy(mixed, template.id, version)}
         else:
             placement = {"launch_template": {"id": template.id, "version": version}}
-            pinned = ["launchTemplate"]
+        # Both forms are the rollout's to move, so going from one instance type to a list
+        # (or back) is a refresh like any other: the provider never rewrites the group's
+        # launch settings ahead of it.
+        pinned = ["launchTemplate", "mixedInstancesPolicy"]
         policy = args.instance_maintenance_policy
         health = args.health_check_type or ("ELB" if args.target_group_arns else "EC2")
         return aws.autoscaling.Group(

@@ -26,6 +26,9 @@ LAUNCH_TEMPLATE_FIELDS = frozenset(inspect.signature(aws.ec2.LaunchTemplateArgs)
 # Fields the component owns: overriding them would rename (replace) the template or unpin it.
 OWNED_FIELDS = frozenset({"name", "name_prefix", "update_default_version", "default_version"})
 
+MAX_INSTANCE_TYPES = 40
+"""Overrides a mixed instances policy takes (AWS's limit)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class EbsVolume:
@@ -192,6 +195,12 @@ class LaunchTemplateReleaseArgs:
             not isinstance(types, Sequence) or not types or len(set(types)) != len(types)
         ):
             check.fail("instance_type", types, "an instance type, or a list of distinct ones")
+        if not isinstance(types, str) and len(types) > MAX_INSTANCE_TYPES:
+            check.fail(
+                "instance_type",
+                types,
+                f"at most {MAX_INSTANCE_TYPES} types (a mixed instances policy's overrides)",
+            )
         for index, item in enumerate(self.instance_types()):
             label = "instance_type" if isinstance(types, str) else f"instance_type[{index}]"
             check.instance_type(label, item)

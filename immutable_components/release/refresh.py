@@ -4,13 +4,15 @@ The fleet keeps its Auto Scaling group's ``launchTemplate`` under ``ignore_chang
 hands the pinned version to this resource instead:
 
 - **create** starts nothing: the group was just created on this version. It records it.
-- **diff** proposes an update only when the launch template id or version changes; a new
-  group name or region replaces the resource (a new group starts on its version, so the
+- **diff** proposes an update only when the launch template id or version, or the mixed
+  instances policy (instance types, distribution), changes; a new group name or region
+  replaces the resource (a new group starts on its version, so the
   replacement's create starts nothing either). A change of preferences, timeout, poll
   interval or role alone is *no change*: nothing would happen in AWS, so a preview shows
   nothing; the new values are used by the next rollout.
-- **update** starts a rolling instance refresh with the new launch template and version as
-  its ``DesiredConfiguration`` and waits until it ends (see
+- **update** starts a rolling instance refresh with the new launch template and version (with
+  ``mixed_instances_policy``: that policy, naming them) as its ``DesiredConfiguration`` and
+  waits until it ends (see
   :mod:`~immutable_components.release.rollout`). On Failed, Cancelled, RollbackSuccessful
   or RollbackFailed, or when ``timeout_minutes`` pass, it raises, so the Pulumi update fails
   with AWS's status reason, and the state keeps the old version: the next ``pulumi up``
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +44,7 @@ from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 
 from .._validate import Check, is_unknown
+from .mixed_policy import plain, validate_policy
 from .preferences import RefreshPreferences, whole
 from .rollout import start_refresh, wait_for_refresh
 
@@ -53,6 +57,7 @@ _WIRE = {
     "auto_scaling_group_name": "autoScalingGroupName",
     "launch_template_id": "launchTemplateId",
     "launch_template_version": "launchTemplateVersion",
+    "mixed_instances_policy": "mixedInstancesPolicy",
     "preferences": "preferences",
     "region": "region",
     "role_arn": "roleArn",
@@ -62,9 +67,9 @@ _WIRE = {
     "last_refresh_status": "lastRefreshStatus",
 }
 _PYTHON = {wire: name for name, wire in _WIRE.items()}
-_INPUTS = tuple(_WIRE[name] for name in list(_WIRE)[:8])
+_INPUTS = tuple(wire for name, wire in _WIRE.items() if not name.startswith("last_refresh_"))
 _REPLACE_ON = ("autoScalingGroupName", "region")
-_ROLL_ON = ("launchTemplateId", "launchTemplateVersion")
+_ROLL_ON = ("launchTemplateId", "launchTemplateVersion", "mixedInstancesPolicy")
 
 # Looked up at call time, so tests can swap them.
 _sleep = time.sleep
@@ -85,6 +90,18 @@ class InstanceRefreshArgs:
     launch_template_version: pulumi.Input[int]
     """The numbered version to roll to, e.g. the launch template's ``latest_version``.
     ``$Latest`` and ``$Default`` are refused: they never start a refresh and cannot roll back."""
+
+    mixed_instances_policy: Mapping[str, Any] | None = None
+    """For a group with a mixed instances policy: the policy to roll it to, as a plain mapping in
+    the AWS API's shape *without* its launch template specification, e.g.
+    ``{"LaunchTemplate": {"Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType":
+    "m6g.large"}]}, "InstancesDistribution": {"OnDemandBaseCapacity": 0}}``. The refresh's
+    ``DesiredConfiguration`` is then this policy with ``launch_template_id`` and
+    ``launch_template_version`` filled in (AWS writes it to the group when the refresh
+    succeeds). Overrides name an ``InstanceType`` only, 1 to 40 distinct ones. A change of the
+    policy alone (e.g. the types) rolls the group too. Default: None, the desired configuration
+    is the launch template alone, which on a group with a mixed instances policy would replace
+    that policy."""
 
     preferences: RefreshPreferences = field(default_factory=RefreshPreferences)
     """How instances are replaced. Default: 90 % kept healthy, skip matching and auto
@@ -128,6 +145,7 @@ class InstanceRefreshArgs:
                 "a version number >= 1, e.g. the launch template's latest_version "
                 "('$Latest' and '$Default' never start a refresh)",
             )
+        validate_policy(check, "mixed_instances_policy", self.mixed_instances_policy)
         self.preferences.validate(check, "preferences")
         if region is None:
             check.fail("region", region, "an AWS region, or the stack config `aws:region`")
@@ -164,7 +182,7 @@ class InstanceRefreshProvider(pulumi.dynamic.ResourceProvider):
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.DiffResult:
-        """Roll on a new template id or version; replace on a new group or region."""
+        """Roll on a new template id, version or mixed policy; replace on a new group or region."""
         replaces = [key for key in _REPLACE_ON if olds.get(key) != news.get(key)]
         changes = bool(replaces) or _target_changed(olds, news)
         return pulumi.dynamic.DiffResult(
@@ -193,6 +211,7 @@ class InstanceRefreshProvider(pulumi.dynamic.ResourceProvider):
             str(news["launchTemplateId"]),
             version,
             RefreshPreferences.from_api(news.get("preferences") or {}),
+            news.get("mixedInstancesPolicy"),
         )
         final = wait_for_refresh(
             client,
@@ -216,7 +235,8 @@ def _inputs(props: dict[str, Any]) -> dict[str, Any]:
 
 def _target_changed(olds: dict[str, Any], news: dict[str, Any]) -> bool:
     # Unknown news (preview, while the launch template changes) differ from any old value.
-    return any(whole(olds.get(key)) != whole(news.get(key)) for key in _ROLL_ON)
+    # The mixed policy is compared whole; an old state without one has None.
+    return any(plain(olds.get(key)) != plain(news.get(key)) for key in _ROLL_ON)
 
 
 def session_name(group: str) -> str:
@@ -271,6 +291,8 @@ class InstanceRefresh(pulumi.dynamic.Resource, module="immutable", name="Instanc
     launch_template_id: pulumi.Output[str]
     launch_template_version: pulumi.Output[int]
     """The version the group was last rolled to (or created on)."""
+    mixed_instances_policy: pulumi.Output[dict[str, Any] | None]
+    """The mixed instances policy the group was last rolled to (or created with), or None."""
     last_refresh_id: pulumi.Output[str | None]
     """The id of the last refresh this resource ran; None until the first rollout."""
     last_refresh_status: pulumi.Output[str | None]
@@ -289,6 +311,7 @@ class InstanceRefresh(pulumi.dynamic.Resource, module="immutable", name="Instanc
             "auto_scaling_group_name": args.auto_scaling_group_name,
             "launch_template_id": args.launch_template_id,
             "launch_template_version": args.launch_template_version,
+            "mixed_instances_policy": plain(args.mixed_instances_policy),
             "preferences": args.preferences.to_api(),
             "region": region,
             "role_arn": args.role_arn,

@@ -29,12 +29,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..errors import RolloutConflict, RolloutFailed, RolloutTimeout
+from .mixed_policy import describe, desired_policy, targets
 from .preferences import RefreshPreferences
 
 __all__ = [
     "ACTIVE_STATUSES",
     "FAILED_STATUSES",
     "SUCCEEDED_STATUSES",
+    "desired_configuration",
     "refresh_request",
     "start_refresh",
     "wait_for_refresh",
@@ -52,19 +54,38 @@ BACKOFF = 1.5
 
 
 def refresh_request(
-    asg_name: str, launch_template_id: str, version: int, preferences: RefreshPreferences
+    asg_name: str,
+    launch_template_id: str,
+    version: int,
+    preferences: RefreshPreferences,
+    mixed_instances_policy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The StartInstanceRefresh request: a rolling refresh towards one pinned version."""
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"launch template version must be a whole number >= 1, not {version!r}")
+    """The StartInstanceRefresh request: a rolling refresh towards one pinned version.
+
+    With ``mixed_instances_policy`` (API shape, without its launch template specification, see
+    :mod:`~immutable_components.release.mixed_policy`) the desired configuration is that policy
+    with the template and version filled in; without, it is the launch template alone.
+    """
     return {
         "AutoScalingGroupName": asg_name,
         "Strategy": "Rolling",
-        "DesiredConfiguration": {
-            "LaunchTemplate": {"LaunchTemplateId": launch_template_id, "Version": str(version)}
-        },
+        "DesiredConfiguration": desired_configuration(
+            launch_template_id, version, mixed_instances_policy
+        ),
         "Preferences": preferences.to_api(),
     }
+
+
+def desired_configuration(
+    launch_template_id: str, version: int, mixed_instances_policy: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The refresh's ``DesiredConfiguration``: ``LaunchTemplate`` or ``MixedInstancesPolicy``."""
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"launch template version must be a whole number >= 1, not {version!r}")
+    if mixed_instances_policy is not None:
+        policy = desired_policy(mixed_instances_policy, launch_template_id, version)
+        return {"MixedInstancesPolicy": policy}
+    return {"LaunchTemplate": {"LaunchTemplateId": launch_template_id, "Version": str(version)}}
 
 
 def start_refresh(
@@ -73,17 +94,26 @@ def start_refresh(
     launch_template_id: str,
     version: int,
     preferences: RefreshPreferences,
+    mixed_instances_policy: Mapping[str, Any] | None = None,
 ) -> str:
     """Start a refresh of ``asg_name`` towards ``launch_template_id`` ``version``; return its id.
 
+    ``mixed_instances_policy``: for a group with a mixed instances policy, the policy to roll to
+    (see :func:`refresh_request`); AWS would replace the group's policy with a bare launch
+    template otherwise.
+
     If AWS answers ``InstanceRefreshInProgress`` (one refresh at a time per group), the running
-    refresh is looked up: when it targets the same launch template and version and is still
+    refresh is looked up: when it targets the same desired configuration (launch template and
+    version, and for a mixed fleet the same instance types and distribution) and is still
     moving forward (Pending, InProgress, Baking), its id is returned and the caller waits on it
     (this is how a ``pulumi up`` interrupted mid-rollout, or one that timed out, picks the
     rollout up again; its preferences may differ from ours). Any other running refresh raises
     :class:`RolloutConflict` naming it. If it ended between our two calls, we start once more.
     """
-    request = refresh_request(asg_name, launch_template_id, version, preferences)
+    request = refresh_request(
+        asg_name, launch_template_id, version, preferences, mixed_instances_policy
+    )
+    wanted = request["DesiredConfiguration"]
     for _attempt in range(2):
         try:
             return str(client.start_instance_refresh(**request)["InstanceRefreshId"])
@@ -93,11 +123,13 @@ def start_refresh(
         running = _running_refresh(client, asg_name)
         if running is None:
             continue
-        if running.get("Status") in _ADOPTABLE and _targets(running, launch_template_id, version):
+        if running.get("Status") in _ADOPTABLE and targets(
+            running.get("DesiredConfiguration") or {}, wanted
+        ):
             refresh_id = str(running["InstanceRefreshId"])
             log.info("adopting instance refresh %s already running on %s", refresh_id, asg_name)
             return refresh_id
-        raise _conflict(asg_name, running, launch_template_id, version)
+        raise _conflict(asg_name, running, wanted)
     raise RolloutConflict(
         f"Auto Scaling group {asg_name!r}: AWS reports an instance refresh in progress but "
         "lists none running. Run `pulumi up` again.",
@@ -118,32 +150,18 @@ def _running_refresh(client: Any, asg_name: str) -> dict[str, Any] | None:
     return None
 
 
-def _target(refresh: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    template = refresh.get("DesiredConfiguration", {}).get("LaunchTemplate", {})
-    return template.get("LaunchTemplateId"), template.get("Version")
-
-
-def _targets(refresh: Mapping[str, Any], launch_template_id: str, version: int) -> bool:
-    return _target(refresh) == (launch_template_id, str(version))
-
-
 def _conflict(
-    asg_name: str, running: Mapping[str, Any], launch_template_id: str, version: int
+    asg_name: str, running: Mapping[str, Any], wanted: Mapping[str, Any]
 ) -> RolloutConflict:
     refresh_id = running.get("InstanceRefreshId")
     status = running.get("Status")
-    template, their_version = _target(running)
-    towards = (
-        f"launch template {template} version {their_version}"
-        if template or their_version
-        else "no desired configuration"
-    )
+    towards = describe(running.get("DesiredConfiguration") or {})
+    wants = describe(wanted).removeprefix("launch template ")
     return RolloutConflict(
         f"Auto Scaling group {asg_name!r} is busy with instance refresh {refresh_id} "
-        f"({status}, towards {towards}); this release wants {launch_template_id} version "
-        f"{version}. Wait for that refresh to end, or cancel it with `aws autoscaling "
-        f"cancel-instance-refresh --auto-scaling-group-name {asg_name}`, then run `pulumi up` "
-        "again.",
+        f"({status}, towards {towards}); this release wants {wants}. Wait for that "
+        f"refresh to end, or cancel it with `aws autoscaling cancel-instance-refresh "
+        f"--auto-scaling-group-name {asg_name}`, then run `pulumi up` again.",
         group=asg_name,
         refresh_id=refresh_id,
         status=status,

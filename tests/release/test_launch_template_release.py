@@ -142,7 +142,11 @@ def test_group_pinned_to_the_numbered_version_and_ignores_it(pulumi_mocks):
     assert asg.inputs["launchTemplate"] == {"id": lt_id, "version": "1"}
     assert asg.inputs["launchTemplate"]["version"] not in ("$Latest", "$Default")
     assert "mixedInstancesPolicy" not in asg.inputs
-    assert asg.options["ignoreChanges"] == ["launchTemplate", "desiredCapacity"]
+    assert asg.options["ignoreChanges"] == [
+        "launchTemplate",
+        "mixedInstancesPolicy",
+        "desiredCapacity",
+    ]
     assert asg.inputs["namePrefix"] == "web-"
     assert asg.inputs["vpcZoneIdentifiers"] == SUBNETS
     assert (asg.inputs["minSize"], asg.inputs["maxSize"], asg.inputs["desiredCapacity"]) == (
@@ -321,11 +325,42 @@ def test_instance_type_list_is_a_mixed_instances_policy(pulumi_mocks):
             "onDemandPercentageAboveBaseCapacity": 100,
         },
     }
+    # The whole policy is the rollout's to move, like the launch template of a single type.
     assert asg.options["ignoreChanges"] == [
-        "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
+        "launchTemplate",
+        "mixedInstancesPolicy",
         "desiredCapacity",
     ]
     assert pulumi_mocks.one(LT).inputs["instanceType"] == "m7g.large"
+
+
+def test_instance_type_list_rolls_out_the_whole_policy_without_a_warning(pulumi_mocks, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
+    types = ["m7g.large", "m6g.large", "c7g.large"]
+    component = release(pulumi_mocks, replace(BASE, instance_type=types))
+    refresh = pulumi_mocks.one(REFRESH, "web-rollout")
+    assert refresh.inputs["launchTemplateId"] == pulumi_mocks.resolve(component.launch_template_id)
+    assert refresh.inputs["launchTemplateVersion"] == 1
+    assert refresh.inputs["mixedInstancesPolicy"] == {
+        "LaunchTemplate": {"Overrides": [{"InstanceType": t} for t in types]},
+        "InstancesDistribution": {
+            "OnDemandAllocationStrategy": "prioritized",
+            "OnDemandBaseCapacity": 0,
+            "OnDemandPercentageAboveBaseCapacity": 100,
+        },
+    }
+    # The group starts on the same policy the rollout carries.
+    group_policy = pulumi_mocks.one(ASG, "web-asg").inputs["mixedInstancesPolicy"]
+    assert group_policy["launchTemplate"]["overrides"] == [{"instanceType": t} for t in types]
+    assert warnings == []
+
+
+def test_a_single_instance_type_rolls_out_the_launch_template_alone(pulumi_mocks):
+    release(pulumi_mocks, replace(BASE, instance_type=["m7g.large"]))
+    refresh = pulumi_mocks.one(REFRESH, "web-rollout")
+    assert refresh.inputs.get("mixedInstancesPolicy") is None
+    assert "mixedInstancesPolicy" not in pulumi_mocks.one(ASG, "web-asg").inputs
 
 
 def test_volumes_and_overrides(pulumi_mocks):
@@ -377,6 +412,7 @@ def test_component_ignore_changes_reach_the_children_that_have_the_property(pulu
     release(pulumi_mocks, opts=pulumi.ResourceOptions(ignore_changes=["min_size", "tags"]))
     assert pulumi_mocks.one(ASG).options["ignoreChanges"] == [
         "launchTemplate",
+        "mixedInstancesPolicy",
         "desiredCapacity",
         "minSize",
         "tags",
@@ -420,6 +456,7 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
         ({"instance_type": ["m7g.large", "M6G"]}, r"instance_type\[1\]"),
         ({"instance_type": []}, "instance_type"),
         ({"instance_type": ["t3.micro", "t3.micro"]}, "instance_type"),
+        ({"instance_type": [f"m{i}.large" for i in range(41)]}, "at most 40 types"),
         ({"subnet_ids": []}, "subnet_ids"),
         ({"subnet_ids": "subnet-0123456789abcdef0"}, "subnet_ids"),
         ({"subnet_ids": ["sn-1"]}, r"subnet_ids\[0\]"),

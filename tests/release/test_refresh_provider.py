@@ -122,6 +122,83 @@ def test_update_rolls_to_the_new_version_and_waits(stub, provider_client, clock)
     assert clock.sleeps == [10, 15]
 
 
+# As the engine hands it back: numbers as floats.
+MIXED_STATE = {
+    "LaunchTemplate": {"Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType": "m6g.large"}]},
+    "InstancesDistribution": {
+        "OnDemandAllocationStrategy": "prioritized",
+        "OnDemandBaseCapacity": 0.0,
+        "OnDemandPercentageAboveBaseCapacity": 100.0,
+    },
+}
+
+
+def mixed_start(version, types):
+    return {
+        "AutoScalingGroupName": GROUP,
+        "Strategy": "Rolling",
+        "DesiredConfiguration": {
+            "MixedInstancesPolicy": {
+                "LaunchTemplate": {
+                    "LaunchTemplateSpecification": {
+                        "LaunchTemplateId": TEMPLATE,
+                        "Version": version,
+                    },
+                    "Overrides": [{"InstanceType": t} for t in types],
+                },
+                "InstancesDistribution": {
+                    "OnDemandAllocationStrategy": "prioritized",
+                    "OnDemandBaseCapacity": 0,
+                    "OnDemandPercentageAboveBaseCapacity": 100,
+                },
+            }
+        },
+        "Preferences": {
+            "MinHealthyPercentage": 90,
+            "SkipMatching": True,
+            "AutoRollback": True,
+            "ScaleInProtectedInstances": "Wait",
+            "StandbyInstances": "Wait",
+        },
+    }
+
+
+def with_types(*types):
+    return {**MIXED_STATE, "LaunchTemplate": {"Overrides": [{"InstanceType": t} for t in types]}}
+
+
+def test_update_rolls_a_mixed_fleet_to_the_whole_policy(stub, provider_client):
+    stub.add_response(
+        "start_instance_refresh",
+        {"InstanceRefreshId": REFRESH},
+        mixed_start("3", ["m7g.large", "m6g.large"]),
+    )
+    describe_by_id(stub, refresh("Successful", version="3", percent=100))
+
+    olds = state(mixedInstancesPolicy=MIXED_STATE)
+    news = state(launchTemplateVersion=3.0, mixedInstancesPolicy=MIXED_STATE)
+    result = InstanceRefreshProvider().update(GROUP, olds, news)
+
+    assert result.outs["lastRefreshId"] == REFRESH
+    assert result.outs["mixedInstancesPolicy"] == MIXED_STATE
+
+
+def test_a_new_types_list_alone_rolls_on_the_same_version(stub, provider_client):
+    stub.add_response(
+        "start_instance_refresh",
+        {"InstanceRefreshId": REFRESH},
+        mixed_start("2", ["m7g.large", "c7g.large"]),
+    )
+    describe_by_id(stub, refresh("Successful", percent=100))
+
+    olds = state(mixedInstancesPolicy=MIXED_STATE, lastRefreshId="earlier")
+    news = state(mixedInstancesPolicy=with_types("m7g.large", "c7g.large"))
+    result = InstanceRefreshProvider().update(GROUP, olds, news)
+
+    assert result.outs["lastRefreshId"] == REFRESH
+    assert provider_client == [("us-east-1", None, GROUP)]
+
+
 def test_update_fails_with_the_status_reason(stub, provider_client):
     stub.add_response("start_instance_refresh", {"InstanceRefreshId": REFRESH})
     describe_by_id(
@@ -165,6 +242,8 @@ def test_delete_does_nothing(stub, provider_client):
         (state(autoScalingGroupName="web-blue-2"), True, ["autoScalingGroupName"]),
         (state(region="eu-west-1"), True, ["region"]),
         (state(autoScalingGroupName=rpc.UNKNOWN), True, ["autoScalingGroupName"]),
+        # Old state without a policy: a list of types is a new target.
+        (state(mixedInstancesPolicy=MIXED_STATE), True, []),
     ],
 )
 def test_diff_rolls_only_on_a_new_target(news, changes, replaces):
@@ -175,6 +254,55 @@ def test_diff_rolls_only_on_a_new_target(news, changes, replaces):
     assert result.changes is changes
     assert result.replaces == replaces
     assert result.delete_before_replace is False
+
+
+@pytest.mark.parametrize(
+    ("news", "changes"),
+    [
+        (state(mixedInstancesPolicy=MIXED_STATE), False),
+        # The same policy as the program writes it (ints, tuples) is no change.
+        (
+            state(
+                mixedInstancesPolicy={
+                    "LaunchTemplate": {
+                        "Overrides": (
+                            {"InstanceType": "m7g.large"},
+                            {"InstanceType": "m6g.large"},
+                        )
+                    },
+                    "InstancesDistribution": {
+                        "OnDemandAllocationStrategy": "prioritized",
+                        "OnDemandBaseCapacity": 0,
+                        "OnDemandPercentageAboveBaseCapacity": 100,
+                    },
+                }
+            ),
+            False,
+        ),
+        (state(mixedInstancesPolicy=with_types("m7g.large", "c7g.large")), True),
+        (state(mixedInstancesPolicy=with_types("m6g.large", "m7g.large")), True),  # priority
+        (state(mixedInstancesPolicy=with_types("m7g.large")), True),
+        (
+            state(
+                mixedInstancesPolicy={
+                    **MIXED_STATE,
+                    "InstancesDistribution": {"OnDemandBaseCapacity": 1.0},
+                }
+            ),
+            True,
+        ),
+        (state(), True),  # back to a single type: the launch template alone
+        (state(mixedInstancesPolicy=MIXED_STATE, launchTemplateVersion=3.0), True),
+        (state(mixedInstancesPolicy=MIXED_STATE, preferences={}), False),
+    ],
+)
+def test_diff_of_a_mixed_fleet_rolls_on_a_new_policy(news, changes):
+    olds = state(mixedInstancesPolicy=MIXED_STATE, lastRefreshId=None)
+
+    result = InstanceRefreshProvider().diff(GROUP, olds, news)
+
+    assert result.changes is changes
+    assert result.replaces == []
 
 
 def test_provider_pickles_by_reference():
@@ -315,6 +443,30 @@ def test_registration_type_and_inputs(mocks):
 
 
 @pulumi.runtime.test
+def test_registration_carries_the_mixed_policy_plain(mocks):
+    policy = {
+        "LaunchTemplate": {
+            "Overrides": ({"InstanceType": "m7g.large"}, {"InstanceType": "m6g.large"})
+        },
+        "InstancesDistribution": {"OnDemandBaseCapacity": 2},
+    }
+    resource = InstanceRefresh("r", args(mixed_instances_policy=policy))
+
+    def check(output):
+        registered = mocks.registrations[0].inputs["mixedInstancesPolicy"]
+        expected = {
+            "LaunchTemplate": {
+                "Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType": "m6g.large"}]
+            },
+            "InstancesDistribution": {"OnDemandBaseCapacity": 2},
+        }
+        assert registered == expected
+        assert output == expected
+
+    return resource.mixed_instances_policy.apply(check)
+
+
+@pulumi.runtime.test
 def test_region_defaults_to_the_aws_region_config(mocks):
     pulumi.runtime.config.set_config("aws:region", "eu-central-1")
     resource = InstanceRefresh("r", args(region=None))
@@ -359,6 +511,102 @@ BAD_ARGS = [
     ),
     ("poll_seconds", {"poll_seconds": 0}, "from 1 to 300"),
     ("poll_seconds", {"poll_seconds": 301}, "from 1 to 300"),
+    *(
+        (rf"mixed_instances_policy{field}", {"mixed_instances_policy": policy}, accepted)
+        for field, policy, accepted in [
+            ("", ["m7g.large"], "a plain mapping"),
+            ("", pulumi.Output.from_input({}), "a plain mapping"),
+            (r"\.LaunchTemplate", {}, "a mapping with the key 'Overrides'"),
+            (r"\.Types", {"LaunchTemplate": {"Overrides": []}, "Types": 1}, "no such key"),
+            (
+                r"\.LaunchTemplate\.LaunchTemplateSpecification",
+                {"LaunchTemplate": {"LaunchTemplateSpecification": {}, "Overrides": []}},
+                "filled in from launch_template_id",
+            ),
+            (r"\.LaunchTemplate\.Overrides", {"LaunchTemplate": {}}, "1 to 40 overrides"),
+            (
+                r"\.LaunchTemplate\.Overrides",
+                {"LaunchTemplate": {"Overrides": []}},
+                "1 to 40 overrides",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides",
+                {"LaunchTemplate": {"Overrides": [{"InstanceType": "t3.micro"}] * 41}},
+                "1 to 40 overrides",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides\[0\]",
+                {"LaunchTemplate": {"Overrides": ["m7g.large"]}},
+                "a mapping",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides\[1\]",
+                {"LaunchTemplate": {"Overrides": [{"InstanceType": "m7g.large"}, {}]}},
+                "a mapping",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides\[0\]\.InstanceType",
+                {"LaunchTemplate": {"Overrides": [{"InstanceType": "m7g large"}]}},
+                "EC2 instance type",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides\[0\]\.InstanceType",
+                {
+                    "LaunchTemplate": {
+                        "Overrides": [{"InstanceType": pulumi.Output.from_input("m7g.large")}]
+                    }
+                },
+                "not an Output",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides\[1\]\.InstanceType",
+                {
+                    "LaunchTemplate": {
+                        "Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType": "m7g.large"}]
+                    }
+                },
+                "not listed before",
+            ),
+            (
+                r"\.LaunchTemplate\.Overrides\[0\]\.WeightedCapacity",
+                {
+                    "LaunchTemplate": {
+                        "Overrides": [{"InstanceType": "m7g.large", "WeightedCapacity": "2"}]
+                    }
+                },
+                "accepted: InstanceType",
+            ),
+            (
+                r"\.InstancesDistribution",
+                {
+                    "LaunchTemplate": {"Overrides": [{"InstanceType": "m7g.large"}]},
+                    "InstancesDistribution": "spot",
+                },
+                "a mapping",
+            ),
+            *(
+                (
+                    rf"\.InstancesDistribution\.{key}",
+                    {
+                        "LaunchTemplate": {"Overrides": [{"InstanceType": "m7g.large"}]},
+                        "InstancesDistribution": {key: value},
+                    },
+                    accepted,
+                )
+                for key, value, accepted in [
+                    ("OnDemandAllocationStrategy", "cheapest", "one of 'prioritized'"),
+                    ("SpotAllocationStrategy", "cheapest", "one of 'capacity-optimized'"),
+                    ("OnDemandBaseCapacity", -1, ">= 0"),
+                    ("OnDemandBaseCapacity", 1.5, "whole number"),
+                    ("OnDemandPercentageAboveBaseCapacity", 101, "from 0 to 100"),
+                    ("SpotInstancePools", 21, "from 1 to 20"),
+                    ("SpotMaxPrice", 0.05, "at most 255 characters"),
+                    ("OnDemandBaseCapacity", pulumi.Output.from_input(1), "not an Output"),
+                    ("CapacityRebalance", True, "no such key"),
+                ]
+            ),
+        ]
+    ),
     (
         r"preferences\.min_healthy_percentage",
         {"preferences": RefreshPreferences(min_healthy_percentage=101)},

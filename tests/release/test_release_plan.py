@@ -86,7 +86,11 @@ def test_rollout_follows_the_template_and_the_group_keeps_its_inputs(plans):
         by_name["web-green-rollout"],
     )
     # The group's template version and capacity are the rollout's and the scaler's, not ours.
-    assert asg["options"]["ignoreChanges"] == ["launchTemplate", "desiredCapacity"]
+    assert asg["options"]["ignoreChanges"] == [
+        "launchTemplate",
+        "mixedInstancesPolicy",
+        "desiredCapacity",
+    ]
     assert asg["inputs"]["launchTemplate"]["version"] == "1"
     # The rollout reads the template's numbered latest_version: a new version rolls the group.
     assert lt["urn"] in rollout["dependencies"]

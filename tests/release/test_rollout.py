@@ -335,3 +335,133 @@ def test_other_start_errors_propagate(client, stub):
 
     with pytest.raises(ClientError, match="SSM parameter"):
         start_refresh(client, GROUP, TEMPLATE, 2, RefreshPreferences())
+
+
+# A mixed fleet: the desired configuration is the whole mixed instances policy.
+
+MIXED = {
+    "LaunchTemplate": {"Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType": "m6g.large"}]},
+    "InstancesDistribution": {
+        "OnDemandAllocationStrategy": "prioritized",
+        "OnDemandBaseCapacity": 0,
+        "OnDemandPercentageAboveBaseCapacity": 100,
+    },
+}
+
+
+def mixed_configuration(version="2", types=("m7g.large", "m6g.large"), **distribution):
+    """A DesiredConfiguration.MixedInstancesPolicy as AWS takes and describes it."""
+    return {
+        "MixedInstancesPolicy": {
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {"LaunchTemplateId": TEMPLATE, "Version": version},
+                "Overrides": [{"InstanceType": t} for t in types],
+            },
+            "InstancesDistribution": {
+                "OnDemandAllocationStrategy": "prioritized",
+                "OnDemandBaseCapacity": 0,
+                "OnDemandPercentageAboveBaseCapacity": 100,
+                **distribution,
+            },
+        }
+    }
+
+
+EXPECTED_MIXED_START = {**EXPECTED_START, "DesiredConfiguration": mixed_configuration()}
+
+
+def test_a_mixed_fleet_rolls_to_the_whole_policy_with_the_new_version(client, stub):
+    stub.add_response(
+        "start_instance_refresh", {"InstanceRefreshId": REFRESH}, EXPECTED_MIXED_START
+    )
+
+    assert start_refresh(client, GROUP, TEMPLATE, 2, RefreshPreferences(), MIXED) == REFRESH
+
+
+def test_the_mixed_request_is_exact_and_leaves_the_policy_alone():
+    policy = {
+        "LaunchTemplate": {"Overrides": ({"InstanceType": "c7i.large"},)},
+        "InstancesDistribution": {"OnDemandBaseCapacity": 1.0},  # as the engine hands it back
+    }
+
+    request = refresh_request(GROUP, TEMPLATE, 12, RefreshPreferences(), policy)
+
+    assert request["DesiredConfiguration"] == {
+        "MixedInstancesPolicy": {
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {"LaunchTemplateId": TEMPLATE, "Version": "12"},
+                "Overrides": [{"InstanceType": "c7i.large"}],
+            },
+            "InstancesDistribution": {"OnDemandBaseCapacity": 1},
+        }
+    }
+    assert isinstance(
+        request["DesiredConfiguration"]["MixedInstancesPolicy"]["InstancesDistribution"][
+            "OnDemandBaseCapacity"
+        ],
+        int,
+    )
+    assert "LaunchTemplateSpecification" not in policy["LaunchTemplate"]
+
+
+def in_progress_mixed(stub):
+    stub.add_client_error(
+        "start_instance_refresh",
+        service_error_code="InstanceRefreshInProgress",
+        service_message="An Instance Refresh is already in progress and blocks the execution.",
+        http_status_code=400,
+        expected_params=EXPECTED_MIXED_START,
+    )
+
+
+@pytest.mark.parametrize("status", ["Pending", "InProgress", "Baking"])
+def test_a_running_refresh_to_the_same_mixed_policy_is_adopted(client, stub, status):
+    in_progress_mixed(stub)
+    # AWS describes the distribution values we left out with its defaults.
+    running = mixed_configuration(SpotAllocationStrategy="lowest-price", SpotInstancePools=2)
+    list_group(stub, refresh(status, refresh_id="running-1", DesiredConfiguration=running))
+
+    assert start_refresh(client, GROUP, TEMPLATE, 2, RefreshPreferences(), MIXED) == "running-1"
+
+
+@pytest.mark.parametrize(
+    ("running", "towards"),
+    [
+        (mixed_configuration(version="3"), "version 3 with instance types m7g.large, m6g.large"),
+        (
+            mixed_configuration(types=("m6g.large", "m7g.large")),
+            "version 2 with instance types m6g.large, m7g.large",
+        ),
+        (mixed_configuration(types=("m7g.large",)), "version 2 with instance types m7g.large"),
+        (
+            mixed_configuration(OnDemandPercentageAboveBaseCapacity=50),
+            "version 2 with instance types m7g.large, m6g.large",
+        ),
+        # The same version as a bare launch template would drop the group's policy.
+        ({"LaunchTemplate": {"LaunchTemplateId": TEMPLATE, "Version": "2"}}, "version 2"),
+    ],
+)
+def test_any_other_running_target_blocks_a_mixed_release(client, stub, running, towards):
+    in_progress_mixed(stub)
+    list_group(stub, refresh("InProgress", refresh_id="running-1", DesiredConfiguration=running))
+
+    with pytest.raises(RolloutConflict) as caught:
+        start_refresh(client, GROUP, TEMPLATE, 2, RefreshPreferences(), MIXED)
+
+    message = str(caught.value)
+    assert f"towards launch template {TEMPLATE} {towards});" in message
+    assert f"wants {TEMPLATE} version 2 with instance types m7g.large, m6g.large." in message
+    assert caught.value.refresh_id == "running-1"
+
+
+def test_a_running_mixed_refresh_blocks_a_single_type_release(client, stub):
+    in_progress(stub)
+    list_group(
+        stub,
+        refresh("InProgress", refresh_id="running-1", DesiredConfiguration=mixed_configuration()),
+    )
+
+    with pytest.raises(
+        RolloutConflict, match=r"version 2 with instance types m7g\.large, m6g\.large\)"
+    ):
+        start_refresh(client, GROUP, TEMPLATE, 2, RefreshPreferences())
