@@ -223,7 +223,8 @@ def bake(b: AzureBuilder, component: GoldenImage, name: str, plan: BakePlan) -> 
         ),
         triggers=[plan.build_hash],
         opts=pulumi.ResourceOptions.merge(
-            after_steps, pulumi.ResourceOptions(depends_on=[deprovision])
+            after_steps,
+            pulumi.ResourceOptions(depends_on=[deprovision], ignore_changes=["create"]),
         ),
     )
     timeouts = pulumi.CustomTimeouts(
@@ -236,7 +237,10 @@ def bake(b: AzureBuilder, component: GoldenImage, name: str, plan: BakePlan) -> 
         hyper_v_generation=b.hyper_v_generation,
         tags=dict(plan.provenance),
         opts=pulumi.ResourceOptions(
-            parent=component, depends_on=[generalize], custom_timeouts=timeouts
+            parent=component,
+            depends_on=[generalize],
+            custom_timeouts=timeouts,
+            retain_on_delete=True,
         ),
         **common,
     )
@@ -268,7 +272,12 @@ def bake(b: AzureBuilder, component: GoldenImage, name: str, plan: BakePlan) -> 
             f"{name}-test-deallocated",
             create=tester.id.apply(lambda i: _az(["az", "vm", "deallocate", "--ids", i])),
             triggers=[image.id],
-            opts=pulumi.ResourceOptions(parent=component, depends_on=[gate], deleted_with=tester),
+            opts=pulumi.ResourceOptions(
+                parent=component,
+                depends_on=[gate],
+                deleted_with=tester,
+                ignore_changes=["create"],
+            ),
         )
     if b.gallery is None:
         return BakeResult(image_id=image.id, region=image.location)
@@ -338,7 +347,10 @@ def _remote_cmd(
         connection=conn,
         create=script,
         triggers=[plan.build_hash],
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[after])),
+        opts=pulumi.ResourceOptions.merge(
+            opts,
+            pulumi.ResourceOptions(depends_on=[after], ignore_changes=_remote.COMMAND_IGNORED),
+        ),
     )
 
 

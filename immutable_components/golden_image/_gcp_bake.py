@@ -129,7 +129,12 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         f"{name}-builder-stopped",
         create=stop_cmd,
         triggers=[plan.build_hash],
-        opts=pulumi.ResourceOptions(parent=component, depends_on=[steps[-1]], deleted_with=builder),
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[steps[-1]],
+            deleted_with=builder,
+            ignore_changes=["create"],
+        ),
     )
     labels = _image_labels(plan)
     timeouts = pulumi.CustomTimeouts(
@@ -150,7 +155,10 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         image_encryption_key=encryption,
         labels=labels,
         opts=pulumi.ResourceOptions(
-            parent=component, depends_on=[stopped, steps[-1]], custom_timeouts=timeouts
+            parent=component,
+            depends_on=[stopped, steps[-1]],
+            custom_timeouts=timeouts,
+            retain_on_delete=True,
         ),
         **project,
     )
@@ -191,7 +199,10 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
                 image_encryption_key=encryption,
                 labels=labels,
                 opts=pulumi.ResourceOptions(
-                    parent=component, depends_on=[gate], custom_timeouts=timeouts
+                    parent=component,
+                    depends_on=[gate],
+                    custom_timeouts=timeouts,
+                    retain_on_delete=True,
                 ),
                 **project,
             )

@@ -6,9 +6,10 @@ Given a builder resource and an SSH connection, this registers:
   cloud-init has finished, so that the first step does not race the boot;
 * ``{name}-provision-{i}``: one resource per provisioner, each waiting on the one before.
 
-Every step has the build hash in ``triggers`` (pulumi-command re-runs a step only when its
-triggers change, and then replaces it), and ``deleted_with`` the builder, so destroying the
-stack or rebaking never tries to reach a builder that is gone.
+Every step has the build hash in ``triggers`` (a new hash replaces the step, which runs
+again on the new builder), its connection and command under ``ignore_changes`` (nothing
+else re-runs it: see ``COMMAND_IGNORED``), and ``deleted_with`` the builder, so destroying
+the stack or rebaking never tries to reach a builder that is gone.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from pulumi_command import remote
 from ..provisioners import Provisioner, UploadDirectory, UploadFile
 
 PER_DIAL_TIMEOUT_SECONDS = 10
+
+# pulumi-command re-runs ``create`` when any input changes (it has no ``update`` here). A
+# step runs once per bake: the build hash in ``triggers`` replaces it when the content
+# changes, and a rebake replaces the builder anyway. So a changed connection (a stopped
+# builder loses its public IP), a rotated secret in a command, or a refreshed state never
+# re-runs a step against the stopped builder.
+COMMAND_IGNORED = ["connection", "create"]
+COPY_IGNORED = ["connection", "source", "remotePath"]
 
 WAIT_READY = """\
 set -eu
@@ -65,12 +74,15 @@ def provision(
 ) -> list[pulumi.Resource]:
     """Register the wait and every step in order; returns them, the last one last."""
 
-    def opts(after: pulumi.Resource, secret: bool = False) -> pulumi.ResourceOptions:
+    def opts(
+        after: pulumi.Resource, secret: bool = False, copy: bool = False
+    ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(
             parent=parent,
             depends_on=[after],
             deleted_with=builder,
             additional_secret_outputs=["stdout", "stderr"] if secret else None,
+            ignore_changes=COPY_IGNORED if copy else COMMAND_IGNORED,
         )
 
     steps: list[pulumi.Resource] = [
@@ -97,7 +109,7 @@ def provision(
                 source=source,
                 remote_path=step.destination,
                 triggers=[build_hash],
-                opts=opts(steps[-1]),
+                opts=opts(steps[-1], copy=True),
             )
         else:
             secret = step.has_secrets

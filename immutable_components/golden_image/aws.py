@@ -344,6 +344,7 @@ class AwsBuilder:
             opts=pulumi.ResourceOptions(
                 parent=component,
                 depends_on=[stopped, steps[-1]],
+                retain_on_delete=True,
                 custom_timeouts=pulumi.CustomTimeouts(
                     create=f"{self.snapshot_timeout_minutes}m",
                     delete=f"{self.snapshot_timeout_minutes}m",

@@ -180,7 +180,9 @@ def publish(
             aws.ec2.AmiLaunchPermission(
                 f"{prefix}-share-{slug}",
                 image_id=image_id,
-                opts=pulumi.ResourceOptions(parent=component, depends_on=after),
+                opts=pulumi.ResourceOptions(
+                    parent=component, depends_on=after, retain_on_delete=True
+                ),
                 **who,
                 **extra,
             )
@@ -201,6 +203,7 @@ def publish(
             opts=pulumi.ResourceOptions(
                 parent=component,
                 depends_on=after,
+                retain_on_delete=True,
                 custom_timeouts=pulumi.CustomTimeouts(
                     create=f"{builder.snapshot_timeout_minutes}m",
                     delete=f"{builder.snapshot_timeout_minutes}m",

@@ -118,22 +118,34 @@ def run_test(
 ) -> pulumi.Resource:
     """``{name}-test-ready`` then ``{name}-test-run`` on the test instance; returns the
     run, which publication depends on."""
+    # A new image replaces the test instance and both steps; nothing else re-runs them on
+    # the powered-off instance. A changed test runs with the next image: the test belongs
+    # to the image it approved (re-test the current one with `pulumi up --replace` of the
+    # test instance).
+    script = test.script()
+    triggers = [image_id]
     ready = remote.Command(
         f"{name}-test-ready",
         connection=conn,
         create=_remote.WAIT_READY,
-        triggers=[image_id],
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[instance], deleted_with=instance),
+        triggers=triggers,
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=[instance],
+            deleted_with=instance,
+            ignore_changes=_remote.COMMAND_IGNORED,
+        ),
     )
     return remote.Command(
         f"{name}-test-run",
         connection=conn,
-        create=test.script(),
-        triggers=[image_id],
+        create=script,
+        triggers=triggers,
         opts=pulumi.ResourceOptions(
             parent=parent,
             depends_on=[ready],
             deleted_with=instance,
+            ignore_changes=_remote.COMMAND_IGNORED,
             custom_timeouts=pulumi.CustomTimeouts(create=f"{test.timeout_minutes}m"),
         ),
     )
