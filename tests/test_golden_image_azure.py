@@ -141,7 +141,7 @@ def test_layered_tested_and_published_in_gallery(pulumi_mocks, tmp_path):
     assert version.inputs["galleryImageVersionName"] == "1.2.3"
     assert version.inputs["storageProfile"]["source"]["id"].endswith(image.inputs["imageName"])
     base_hash = pulumi_mocks.resolve(base.build_hash)
-    assert version.inputs["tags"]["Lineage"] == base_hash[:16]
+    assert version.inputs["tags"]["Ancestry"] == base_hash[:16]
     assert pulumi_mocks.resolve(app.channel) == "app"
     assert pulumi_mocks.resolve(app.image_id).endswith(
         "/galleries/images/images/app/versions/1.2.3"

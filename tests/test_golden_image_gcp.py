@@ -108,7 +108,7 @@ def test_family_source_layering_test_and_channel(pulumi_mocks, tmp_path):
     assert pulumi_mocks.resolve(app.channel) == "app"
     assert pulumi_mocks.resolve(app.image_id).endswith("-p")
     base_hash = pulumi_mocks.resolve(base.build_hash)
-    assert image.inputs["labels"]["lineage"] == base_hash[:16]
+    assert image.inputs["labels"]["ancestry"] == base_hash[:16]
     assert pulumi_mocks.resolve(app.lineage) == [
         {"image_id": pulumi_mocks.resolve(base.image_id), "build_hash": base_hash}
     ]

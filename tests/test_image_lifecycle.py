@@ -168,9 +168,9 @@ def test_lineage_output_and_tag(pulumi_mocks, tmp_path):
     tags = pulumi_mocks.one("aws:ec2/amiFromInstance:AmiFromInstance", "layer3-image").inputs[
         "tags"
     ]
-    assert tags["Lineage"] == ",".join(h[:16] for h in (hashes[2], hashes[1], hashes[0]))
+    assert tags["Ancestry"] == ",".join(h[:16] for h in (hashes[2], hashes[1], hashes[0]))
     assert (
-        "Lineage"
+        "Ancestry"
         not in pulumi_mocks.one("aws:ec2/amiFromInstance:AmiFromInstance", "layer0-image").inputs[
             "tags"
         ]

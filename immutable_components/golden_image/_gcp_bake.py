@@ -223,11 +223,11 @@ def _gcp_prefix(name: str) -> str:
 
 def _image_labels(plan: BakePlan) -> pulumi.Output[dict[str, str]]:
     """Provenance as labels; images are labelled by name (a self link is too long)."""
-    values = {k: v for k, v in plan.provenance.items() if k != "Lineage"}
+    values = {k: v for k, v in plan.provenance.items() if k != "Ancestry"}
 
     def build(a: list[Any]) -> dict[str, str]:
         plain = {k: str(v).rsplit("/", 1)[-1] for k, v in a[0].items()}
-        lineage = {"lineage": _labels.lineage_label(a[1])} if a[1] else {}
+        lineage = {"ancestry": _labels.lineage_label(a[1])} if a[1] else {}
         return {**_labels.labels(plain), **lineage}
 
     return pulumi.Output.all(

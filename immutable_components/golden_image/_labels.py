@@ -5,7 +5,7 @@ characters; keys start with a lower-case letter; at most 64 labels. Provenance k
 (``BuildHash``, ``SourceImage``) become snake case (``build_hash``, ``source_image``);
 values are lower-cased, other characters become ``_``, and long values are cut to 63
 characters (the build hash to its first 63 hex digits: the full hash is in the image
-description). ``Lineage`` keeps whole 16-digit hashes joined by ``_``, as many as fit.
+description). ``Ancestry`` keeps whole 16-digit hashes joined by ``_``, as many as fit.
 """
 
 from __future__ import annotations

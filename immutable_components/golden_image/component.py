@@ -35,7 +35,7 @@ class BakePlan:
     image_name: str | pulumi.Output[str]
     description: str | pulumi.Output[str]
     provenance: Mapping[str, pulumi.Input[str]]
-    """Provenance metadata (``BuildHash``, ``SourceImage``, ``Version``, ``Lineage``, ...)
+    """Provenance metadata (``BuildHash``, ``SourceImage``, ``Version``, ``Ancestry``, ...)
     plus user tags."""
     lineage_hashes: list[str] | pulumi.Output[list[str]] = field(default_factory=list)
     """Ancestors' build hashes, nearest first (empty for an image on a vendor image)."""
@@ -203,7 +203,7 @@ class GoldenImage(pulumi.ComponentResource):
                     lambda a: [a[0], *a[1]]
                 )
             chain = self._lineage_hashes
-            provenance["Lineage"] = (
+            provenance["Ancestry"] = (
                 lineage_tag(chain) if isinstance(chain, list) else chain.apply(lineage_tag)
             )
             lineage = pulumi.Output.all(parent.image_id, parent.build_hash, parent.lineage).apply(

@@ -284,3 +284,18 @@ def test_snapshots_of_images_deregistered_by_hand_are_never_orphans(clients, run
     assert not set(their_snaps) & set(report["deleted_snapshots"])
     assert report["deleted_snapshots"]  # w[0]'s own snapshots went
     assert set(their_snaps) <= existing_snapshots(ec2)
+
+
+def test_golden_image_tags_do_not_merge_colours_into_one_lineage(clients, run):
+    """A GoldenImage's provenance (Ancestry, ParentBuildHash...) is not a lineage: two
+    app colours on the same base stay two lineages, by name."""
+    ec2 = clients["ec2"]
+    provenance = {"Ancestry": "9d8fa551c0a25e55", "ManagedBy": "immutable-components"}
+    blue = [make_image(ec2, f"app-blue-{n:016x}", tags=provenance) for n in range(2)]
+    green = [make_image(ec2, f"app-green-{n:016x}", tags=provenance) for n in range(2)]
+
+    code, report, _ = run.json("prune", "--name-prefix", "app-", "--keep", "1")
+
+    assert code == 0
+    assert report["kept"] == sorted([blue[1], green[1]])
+    assert report["deleted_images"] == sorted([blue[0], green[0]])
