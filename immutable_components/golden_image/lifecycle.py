@@ -14,7 +14,8 @@
 * A channel is the name consumers follow instead of an image id: AWS an SSM parameter
   ``/images/<channel>`` of data type ``aws:ec2:image``, GCP the image family, Azure the
   gallery image definition. One naming rule fits all three (GCP's family rule).
-* Ancestry (the `lineage` output, the `Ancestry` tag): the build hashes of a layered image's ancestors, nearest first.
+* Ancestry (the ``lineage`` output, the ``Ancestry`` tag): the build hashes of a layered
+  image's ancestors, nearest first.
 """
 
 from __future__ import annotations
