@@ -271,6 +271,11 @@ class BlueGreenServiceArgs:
         check.matches(
             "health_gate_timeout", self.health_gate_timeout, DURATION, "a duration such as '15m'"
         )
+        if isinstance(self.health_gate_timeout, str) and not re.search(
+            r"[1-9]", self.health_gate_timeout
+        ):
+            # The provider skips the capacity wait when the timeout is zero.
+            check.fail("health_gate_timeout", self.health_gate_timeout, "a duration above zero")
         if self.stickiness_seconds is not None:
             check.int_range("stickiness_seconds", self.stickiness_seconds, 1, 604_800)
         check.string_map("tags", self.tags)
@@ -328,4 +333,7 @@ class BlueGreenServiceArgs:
         check.int_range("min_size", self.min_size, 0, 1000)
         check.int_range("max_size", self.max_size, max(1, self.min_size), 1000)
         check.int_range("desired_capacity", self.desired(), self.min_size, self.max_size)
-        check.int_range("min_healthy_targets", self.healthy_required(), 0, self.min_size)
+        # The gate may not be switched off: a serving colour needs at least one healthy target.
+        check.int_range(
+            "min_healthy_targets", self.healthy_required(), min(1, self.min_size), self.min_size
+        )
