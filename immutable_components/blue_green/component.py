@@ -85,6 +85,8 @@ class BlueGreenService(pulumi.ComponentResource):
         args.validate(check)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name, self._args, self._opts = name, args, opts
+        # Physical names carry the stack, so dev and prod of one program share an account.
+        self._physical = f"{pulumi.get_stack()}-{name}"
         self._tags = {**(args.tags or {}), "ManagedBy": MANAGED_BY, "Service": name}
         if args.stickiness_seconds is not None:
             pulumi.log.warn(
@@ -157,7 +159,7 @@ class BlueGreenService(pulumi.ComponentResource):
             )
         return aws.lb.LoadBalancer(
             f"{name}-alb",
-            name=aws_name(name, "alb"),
+            name=aws_name(self._physical, "alb"),
             load_balancer_type="application",
             internal=args.internal,
             security_groups=[security_group_id],
@@ -178,7 +180,7 @@ class BlueGreenService(pulumi.ComponentResource):
         digest = hashlib.sha256(settings.encode()).hexdigest()[:4]
         return aws.lb.TargetGroup(
             f"{name}-{color}-tg",
-            name=aws_name(name, f"{color}-{digest}"),
+            name=aws_name(self._physical, f"{color}-{digest}"),
             port=args.app_port,
             protocol="HTTP",
             target_type="instance",

@@ -233,7 +233,8 @@ def _config_rule(
         )
     return aws.cfg.Rule(
         f"{name}-approved-amis",
-        name=f"{name}-approved-amis",
+        # The stack in the physical name: dev and prod of one program share an account.
+        name=f"{pulumi.get_stack()}-{name}-approved-amis",
         description=description,
         source=source,
         input_parameters=parameters,

@@ -89,7 +89,7 @@ def test_exact_children_and_types(pulumi_mocks):
 def test_load_balancer_secure_defaults(pulumi_mocks):
     service = build(pulumi_mocks, access_logs_bucket="web-logs")
     lb = pulumi_mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs
-    assert lb["name"] == "web-alb"
+    assert lb["name"] == "stack-web-alb"  # the stack in the physical name
     assert lb["loadBalancerType"] == "application"
     assert lb["internal"] is False
     assert lb["dropInvalidHeaderFields"] is True
@@ -108,7 +108,7 @@ def test_target_groups_health_checks_and_names(pulumi_mocks):
     build(pulumi_mocks, health_check=HealthCheck(path="/ready", matcher="200-299"))
     for color in ("blue", "green"):
         tg = pulumi_mocks.one("aws:lb/targetGroup:TargetGroup", f"web-{color}-tg").inputs
-        assert tg["name"].startswith(f"web-{color}-") and len(tg["name"]) <= 32
+        assert tg["name"].startswith(f"stack-web-{color}-") and len(tg["name"]) <= 32
         assert (tg["port"], tg["protocol"], tg["targetType"], tg["vpcId"]) == (
             8080,
             "HTTP",
@@ -302,9 +302,9 @@ def test_outputs_are_set_and_registered(pulumi_mocks):
     assert set(reg.outputs) == set(BlueGreenService.__annotations__)
     assert pulumi_mocks.resolve(service.live_color) == "blue"
     assert pulumi_mocks.resolve(service.load_balancer_dns_name).endswith(".elb.amazonaws.com")
-    assert ":loadbalancer/app/web-alb/" in pulumi_mocks.resolve(service.load_balancer_arn)
-    assert "/web-blue-" in pulumi_mocks.resolve(service.blue_target_group_arn)
-    assert "/web-green-" in pulumi_mocks.resolve(service.green_target_group_arn)
+    assert ":loadbalancer/app/stack-web-alb/" in pulumi_mocks.resolve(service.load_balancer_arn)
+    assert "/stack-web-blue-" in pulumi_mocks.resolve(service.blue_target_group_arn)
+    assert "/stack-web-green-" in pulumi_mocks.resolve(service.green_target_group_arn)
     assert pulumi_mocks.resolve(service.green_launch_template_version) == 1
 
 

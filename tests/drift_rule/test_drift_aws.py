@@ -45,7 +45,7 @@ def test_default_resources_exact(pulumi_mocks):
 def test_managed_rule_inputs(pulumi_mocks):
     make(images=[ami(2), ami(1), ami(2)])
     rule = pulumi_mocks.one(RULE, "drift-approved-amis")
-    assert rule.inputs["name"] == "drift-approved-amis"
+    assert rule.inputs["name"] == "stack-drift-approved-amis"  # the stack in the name
     assert rule.inputs["source"] == {"owner": "AWS", "sourceIdentifier": "APPROVED_AMIS_BY_ID"}
     assert json.loads(rule.inputs["inputParameters"]) == {"amiIds": f"{ami(1)},{ami(2)}"}
     assert rule.inputs["scope"] == {"complianceResourceTypes": ["AWS::EC2::Instance"]}
@@ -129,7 +129,7 @@ def test_event_pattern_and_target(pulumi_mocks):
         "detail-type": ["Config Rules Compliance Change"],
         "detail": {
             "messageType": ["ComplianceChangeNotification"],
-            "configRuleName": ["drift-approved-amis"],
+            "configRuleName": ["stack-drift-approved-amis"],
             "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
         },
     }
@@ -250,8 +250,8 @@ def test_no_recorder_by_default(pulumi_mocks):
 
 def test_outputs_registered(pulumi_mocks):
     d = make()
-    assert pulumi_mocks.resolve(d.rule_names) == ["drift-approved-amis"]
+    assert pulumi_mocks.resolve(d.rule_names) == ["stack-drift-approved-amis"]
     component = pulumi_mocks.one("immutable:index:DriftRule", "drift")
-    assert component.outputs["rule_names"] == ["drift-approved-amis"]
+    assert component.outputs["rule_names"] == ["stack-drift-approved-amis"]
     assert component.outputs["topic_arn"] == pulumi_mocks.resolve(d.topic_arn)
     assert component.outputs["approved_image_ids"] == [ami(1), ami(2)]

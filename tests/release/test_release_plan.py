@@ -106,7 +106,7 @@ def test_rollout_follows_the_template_and_the_group_keeps_its_inputs(plans):
     assert all(s.startswith("subnet-") for s in asg["inputs"]["vpcZoneIdentifiers"])
     assert set(private) <= set(asg["dependencies"])  # the fleet runs in the private subnets
     assert doc["outputs"]["liveColor"] == "blue"
-    assert doc["outputs"]["url"].startswith("http://web-alb-")
+    assert doc["outputs"]["url"].startswith("http://dev-web-alb-")
 
 
 def test_secret_reference_is_in_user_data_and_policy_not_a_value(plans):
