@@ -25,6 +25,7 @@ import pulumi_aws as aws
 
 from .._validate import Check
 from ..golden_image import GoldenImage
+from . import _lookups
 from ._options import child_options
 from .aws_args import EbsVolume, LaunchTemplateReleaseArgs
 from .boot_config import BootConfig, secret_policy
@@ -81,16 +82,15 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         boot = args.validate(check)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name, self._args, self._opts = name, args, opts
-        invoke = pulumi.InvokeOutputOptions(parent=self)
         image_id, build_hash = _image(args)
         region = args.region or pulumi.Config("aws").get("region")
-        self._region: pulumi.Input[str] = region or aws.get_region_output(opts=invoke).region
+        self._region: pulumi.Input[str] = region or _lookups.region(self)
         stable_tags = {**args.tags, "ManagedBy": MANAGED_BY, "Release": name}
 
         groups = self._security_groups(stable_tags)
-        role, profile_ref, gates = self._identity(boot, stable_tags, invoke)
+        role, profile_ref, gates = self._identity(boot, stable_tags)
         template = self._launch_template(
-            boot, image_id, build_hash, groups, profile_ref, stable_tags, invoke
+            boot, image_id, build_hash, groups, profile_ref, stable_tags
         )
         version = template.latest_version.apply(str)
         types = args.instance_types()
@@ -140,14 +140,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         args, name = self._args, self._name
         if args.security_group_ids:
             return list(args.security_group_ids)
-        vpc_id = (
-            args.vpc_id
-            or aws.ec2.get_subnet_output(
-                id=args.subnet_ids[0],
-                region=args.region,
-                opts=pulumi.InvokeOutputOptions(parent=self),
-            ).vpc_id
-        )
+        vpc_id = args.vpc_id or _lookups.subnet_vpc(self, args.subnet_ids[0], args.region)
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             description=f"{name} fleet: no inbound, all outbound (immutable-components)",
@@ -168,7 +161,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         return [group.id]
 
     def _identity(
-        self, boot: BootConfig, tags: dict[str, str], invoke: pulumi.InvokeOutputOptions
+        self, boot: BootConfig, tags: dict[str, str]
     ) -> tuple[aws.iam.Role | None, dict[str, pulumi.Input[str]], list[pulumi.Resource]]:
         """The role, policy and profile (or the given profile): role, profile ref, gates."""
         args, name = self._args, self._name
@@ -184,8 +177,8 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         gates: list[pulumi.Resource] = []
         if boot.secrets:
             refs = [boot.secrets[key] for key in sorted(boot.secrets)]
-            partition = aws.get_partition_output(opts=invoke)
-            account = aws.get_caller_identity_output(opts=invoke).account_id
+            partition = _lookups.partition(self)
+            account = _lookups.caller_account(self)
             document = pulumi.Output.all(
                 partition.partition, self._region, account, partition.dns_suffix
             ).apply(
@@ -234,7 +227,6 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         groups: list[pulumi.Input[str]],
         profile_ref: dict[str, pulumi.Input[str]],
         stable_tags: dict[str, str],
-        invoke: pulumi.InvokeOutputOptions,
     ) -> aws.ec2.LaunchTemplate:
         args, name = self._args, self._name
         release_tags: dict[str, pulumi.Input[str]] = dict(stable_tags)
@@ -242,14 +234,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
             release_tags["Version"] = args.version
         if build_hash is not None:
             release_tags["ImageBuildHash"] = build_hash
-        root_device = (
-            args.root_device_name
-            or aws.ec2.get_ami_output(
-                filters=[{"name": "image-id", "values": [image_id]}],
-                region=args.region,
-                opts=invoke,
-            ).root_device_name
-        )
+        root_device = args.root_device_name or _lookups.ami_root_device(self, image_id, args.region)
         volumes = [
             {
                 "device_name": root_device,
