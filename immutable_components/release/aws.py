@@ -83,8 +83,9 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name, self._args, self._opts = name, args, opts
         image_id, build_hash = _image(args)
-        region = args.region or pulumi.Config("aws").get("region")
-        self._region: pulumi.Input[str] = region or _lookups.region(self)
+        # The region of the provider the children use (an explicit provider included), not
+        # the `aws:region` setting, which an explicit provider may override.
+        self._region: pulumi.Input[str] = args.region or _lookups.region(self)
         stable_tags = {**args.tags, "ManagedBy": MANAGED_BY, "Release": name}
 
         groups = self._security_groups(stable_tags)

@@ -54,6 +54,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.gcp_project = gcp_project
         self._resources = dict(RESOURCE_OUTPUTS)
         self._invokes = dict(INVOKE_RESULTS)
+        self._provider_regions: dict[str, str] = {}
         self.invokes: list[tuple[str, dict[str, Any]]] = []
 
     def register_resource(self, type_token: str, factory: Factory) -> None:
@@ -64,32 +65,46 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """Teach the mocks the answer of another invoke."""
         self._invokes[token] = factory
 
-    def _ctx(self, typ: str, name: str, inputs: Mapping[str, Any]) -> _Ctx:
+    def _ctx(
+        self, typ: str, name: str, inputs: Mapping[str, Any], provider: str | None = None
+    ) -> _Ctx:
         region = inputs.get("region") if isinstance(inputs.get("region"), str) else None
         return _Ctx(
             typ,
             name,
             inputs,
             hex_id(typ, name),
-            region or self.region,
+            region or self._provider_region(provider) or self.region,
             self.account_id,
             self.gcp_project,
         )
+
+    def _provider_region(self, reference: str | None) -> str | None:
+        """The region of an explicit provider (``urn::id``), as a real provider answers."""
+        if not reference:
+            return None
+        return self._provider_regions.get(reference.rsplit("::", 1)[-1])
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         if not args.custom:
             return None, {}
         inputs = dict(args.inputs)
+        if args.typ.startswith("pulumi:providers:"):
+            rid = f"{args.name}-provider-id"
+            if isinstance(inputs.get("region"), str):
+                self._provider_regions[rid] = inputs["region"]
+            return rid, inputs
         if self.preview:
             # A preview of a new resource: its id and computed outputs are unknown.
             return "", inputs
         factory = self._resources.get(args.typ)
         if factory is None:
             return f"{args.name}-id", inputs
-        rid, extra = factory(self._ctx(args.typ, args.name, inputs))
+        ctx = self._ctx(args.typ, args.name, inputs, args.provider)
+        rid, extra = factory(ctx)
         state = {**inputs, **extra}
         if args.typ.startswith("aws:"):
-            state.setdefault("region", self._ctx(args.typ, args.name, inputs).region)
+            state.setdefault("region", ctx.region)
             if "tags" in inputs:
                 state.setdefault("tagsAll", inputs["tags"])
         return rid, state
@@ -102,7 +117,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 f"no mock for invoke {args.token!r} (args {dict(args.args)!r}); "
                 "teach it with RecordingMocks.register_invoke"
             )
-        return factory(self._ctx(args.token, "invoke", dict(args.args)))
+        return factory(self._ctx(args.token, "invoke", dict(args.args), args.provider))
 
 
 # --------------------------------------------------------------------------------------

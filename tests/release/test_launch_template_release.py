@@ -567,3 +567,12 @@ def test_unknown_values_are_left_to_the_provider(pulumi_mocks):
     image = pulumi.Output.from_input("ami-0123456789abcdef0").apply(lambda v: v)
     release(pulumi_mocks, replace(BASE, image=image, settings={"URL": image}))
     assert pulumi_mocks.one(LT).inputs["imageId"] == AMI
+
+
+def test_rollout_follows_an_explicit_providers_region_not_the_stack_setting(pulumi_mocks):
+    import pulumi_aws as aws
+
+    pulumi.runtime.set_config("aws:region", "us-east-1")
+    ireland = aws.Provider("ireland", region="eu-west-1")
+    release(pulumi_mocks, opts=pulumi.ResourceOptions(providers={"aws": ireland}))
+    assert pulumi_mocks.one(REFRESH).inputs["region"] == "eu-west-1"
