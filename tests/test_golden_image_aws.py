@@ -55,8 +55,9 @@ def image(name: str = "base", *, files: dict[str, Path], b: AwsBuilder | None = 
             RunCommands(commands=["systemctl enable nginx"]),
         ],
     )
+    opts = args.pop("opts", None)
     return GoldenImage(
-        name, GoldenImageArgs(builder=b or builder(), provisioners=provisioners, **args)
+        name, GoldenImageArgs(builder=b or builder(), provisioners=provisioners, **args), opts
     )
 
 
@@ -571,3 +572,16 @@ def test_parent_from_another_cloud_is_rejected(pulumi_mocks, files):
     object.__setattr__(base, "builder_cloud", "gcp")
     with pytest.raises(ComponentInputError, match=r"builder\.source"):
         image("app", files=files, b=builder(source=base))
+
+
+def test_component_ignore_changes_reach_the_children_that_have_the_property(pulumi_mocks, files):
+    image(files=files, opts=pulumi.ResourceOptions(ignore_changes=["tags", "user_data"]))
+    inst = pulumi_mocks.one("aws:ec2/instance:Instance")
+    assert inst.options["ignoreChanges"] == ["tags", "userData"]
+    assert pulumi_mocks.one("aws:ec2/keyPair:KeyPair").options["ignoreChanges"] == ["tags"]
+    ami = pulumi_mocks.one("aws:ec2/amiFromInstance:AmiFromInstance")
+    assert ami.options["ignoreChanges"] == ["tags"]
+    # children without the property are left alone
+    assert pulumi_mocks.one("tls:index/privateKey:PrivateKey").options["ignoreChanges"] == []
+    step = pulumi_mocks.one("command:remote:Command", "base-provision-3")
+    assert step.options["ignoreChanges"] == ["connection", "create"]

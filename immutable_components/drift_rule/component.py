@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pulumi
 
+from .._passdown import pass_down_ignore_changes
 from .._validate import Check, is_unknown
 from ..golden_image.component import GoldenImage
 
@@ -117,7 +118,7 @@ class DriftRule(pulumi.ComponentResource):
         tags = dict(args.tags) if isinstance(args.tags, Mapping) else args.tags
         check.string_map("tags", tags)
 
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(TYPE_TOKEN, name, None, pass_down_ignore_changes(opts))
         self.tags: dict[str, str] = {**tags, "ManagedBy": "immutable-components"}
         result = target.build(self, name, image_ids)
         self.rule_names = result.rule_names

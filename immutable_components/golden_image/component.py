@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import pulumi
 
+from .._passdown import pass_down_ignore_changes
 from .._validate import Check
 from ..provisioners import Provisioner, validate_provisioners
 from . import _hash
@@ -172,7 +173,7 @@ class GoldenImage(pulumi.ComponentResource):
             if args.test.instance_type is not None:
                 builder.validate_machine_size(check, "test.instance_type", args.test.instance_type)
 
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(TYPE_TOKEN, name, None, pass_down_ignore_changes(opts))
         self.builder_cloud: str = builder.cloud
 
         # The provisioner digests are computed here, never by a builder: every cloud

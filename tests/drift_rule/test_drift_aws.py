@@ -255,3 +255,17 @@ def test_outputs_registered(pulumi_mocks):
     assert component.outputs["rule_names"] == ["stack-drift-approved-amis"]
     assert component.outputs["topic_arn"] == pulumi_mocks.resolve(d.topic_arn)
     assert component.outputs["approved_image_ids"] == [ami(1), ami(2)]
+
+
+def test_component_ignore_changes_reach_the_children_that_have_the_property(pulumi_mocks):
+    import pulumi
+
+    DriftRule(
+        "drift",
+        DriftRuleArgs(target=AwsDriftTarget(), approved_images=[ami(1)]),
+        pulumi.ResourceOptions(ignore_changes=["input_parameters", "tags"]),
+    )
+    rule = pulumi_mocks.one(RULE, "drift-approved-amis")
+    assert rule.options["ignoreChanges"] == ["inputParameters", "tags"]
+    topic = pulumi_mocks.one("aws:sns/topic:Topic")
+    assert topic.options["ignoreChanges"] == ["tags"]
