@@ -13,18 +13,26 @@ import re
 
 import pulumi
 
-__all__ = ["pass_down_ignore_changes"]
+__all__ = ["camel", "matching", "pass_down_ignore_changes"]
 
 _HEAD = re.compile(r"^([A-Za-z0-9_]+)(.*)$", re.S)
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """``desired_capacity`` -> ``desiredCapacity`` (camelCase names are left alone)."""
     first, *rest = name.split("_")
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+def matching(entries: list[str], inputs: frozenset[str] | set[str]) -> list[str]:
+    """The ``ignore_changes`` entries whose head names one of ``inputs`` (camelCase), in
+    camelCase, with any nested path (``tags["Team"]``) kept."""
+    out: list[str] = []
+    for entry in entries:
+        match = _HEAD.match(entry)
+        if match and camel(match.group(1)) in inputs:
+            out.append(camel(match.group(1)) + match.group(2))
+    return out
 
 
 def pass_down_ignore_changes(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
@@ -37,12 +45,7 @@ def pass_down_ignore_changes(opts: pulumi.ResourceOptions | None) -> pulumi.Reso
     ) -> pulumi.ResourceTransformationResult | None:
         if not isinstance(args.resource, pulumi.CustomResource):
             return None
-        inputs = {_snake(str(key)) for key in (args.props or {})}
-        matched = []
-        for entry in entries:
-            match = _HEAD.match(entry)
-            if match and _snake(match.group(1)) in inputs:
-                matched.append(_camel(_snake(match.group(1))) + match.group(2))
+        matched = matching(entries, {camel(str(key)) for key in (args.props or {})})
         if not matched:
             return None
         child = pulumi.ResourceOptions.merge(

@@ -12,21 +12,14 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import pulumi
 
+from .._passdown import camel, matching
+
 __all__ = ["camel", "child_options", "passed_down"]
-
-_HEAD = re.compile(r"^([A-Za-z0-9_]+)(.*)$", re.S)
-
-
-def camel(name: str) -> str:
-    """``desired_capacity`` -> ``desiredCapacity`` (camelCase names are left alone)."""
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 @functools.cache
@@ -40,13 +33,7 @@ def passed_down(opts: pulumi.ResourceOptions | None, args_type: type) -> list[st
     entries = (opts.ignore_changes if opts else None) or []
     if not entries:
         return []
-    names = _inputs(args_type)
-    out: list[str] = []
-    for entry in entries:
-        match = _HEAD.match(entry)
-        if match and camel(match.group(1)) in names:
-            out.append(camel(match.group(1)) + match.group(2))
-    return out
+    return matching(list(entries), _inputs(args_type))
 
 
 def child_options(
