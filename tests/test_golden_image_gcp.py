@@ -137,6 +137,7 @@ def test_labels_are_gcp_safe():
         ({"source": "projects/debian-cloud/global/images/family/debian-12"}, {}, "builder.source"),
         ({"ssh_cidrs": ["0.0.0.1/0"]}, {}, r"builder.ssh_cidrs\[0\]"),
         ({"ssh_cidrs": []}, {}, "builder.ssh_cidrs"),
+        ({"ssh_cidrs": ["203.0.113.0/24", "2001:db8::/64"]}, {}, "only IPv4 or only IPv6"),
         ({"machine_type": "E2_SMALL"}, {}, "builder.machine_type"),
         ({"disk_type": "gp3"}, {}, "builder.disk_type"),
         ({"kms_key_self_link": "alias/x"}, {}, "builder.kms_key_self_link"),

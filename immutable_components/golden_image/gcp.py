@@ -163,6 +163,9 @@ class GcpBuilder:
         cidrs = check.non_empty_list("builder.ssh_cidrs", self.ssh_cidrs)
         for i, cidr in enumerate(cidrs):
             check.cidr(f"builder.ssh_cidrs[{i}]", cidr)
+        if len({":" in c for c in cidrs if isinstance(c, str)}) > 1:
+            # GCP: "A firewall rule can contain either IPv4 or IPv6 ranges, but not both."
+            check.fail("builder.ssh_cidrs", list(cidrs), "only IPv4 or only IPv6 ranges on GCP")
         if self.project is not None:
             check.matches("builder.project", self.project, PROJECT, "a GCP project id")
         check.matches("builder.ssh_user", self.ssh_user, GCP_NAME, "a lower-case user name")
