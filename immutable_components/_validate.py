@@ -15,20 +15,18 @@ from typing import Any, NoReturn
 
 import pulumi
 
-from .errors import ComponentInputError
-
-AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
-INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")
-SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
-SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}([0-9a-f]{9})?$")
-VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
-AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$")
-KMS_KEY = re.compile(
-    r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+|alias/[A-Za-z0-9/_-]+|"
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+from ._patterns import (
+    ACCOUNT_ID,
+    AMI_ID,
+    ARN,
+    AWS_REGION,
+    INSTANCE_TYPE,
+    KMS_KEY,
+    SECURITY_GROUP_ID,
+    SUBNET_ID,
+    VPC_ID,
 )
+from .errors import ComponentInputError
 
 
 def is_unknown(value: Any) -> bool:

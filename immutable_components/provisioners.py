@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 
 import pulumi
 
+from ._patterns import ENV_NAME
 from ._validate import Check, is_unknown
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 EnvValue = str | pulumi.Output
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _file_digest(path: Path) -> str:

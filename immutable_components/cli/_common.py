@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 TAG_KEY_VALUE = re.compile(r"^([^=]+)=(.*)$")
 
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from .._patterns import AMI_ID
 from ._common import (
-    AMI_ID,
     Progress,
     add_aws_options,
     api_error_message,

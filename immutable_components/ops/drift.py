@@ -23,12 +23,12 @@ Reasons, one finding per instance per reason:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .._patterns import AMI_ID
 from ._aws import Aws, OpsError, batched
 
 __all__ = ["REASONS", "DriftPolicy", "DriftReport", "Finding", "scan"]
@@ -40,7 +40,6 @@ TOO_OLD = "too-old"
 #: every reason, in the order findings of one instance are listed
 REASONS = (UNAPPROVED, STALE, PET, TOO_OLD)
 
-AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 _LT_ID_TAG = "aws:ec2launchtemplate:id"
 _LT_VERSION_TAG = "aws:ec2launchtemplate:version"
 

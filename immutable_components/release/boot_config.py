@@ -26,6 +26,7 @@ from typing import Any
 
 import pulumi
 
+from .._patterns import ENV_NAME
 from .._validate import Check, is_unknown
 
 __all__ = [
@@ -44,7 +45,6 @@ SCHEMES = ("ssm", "secretsmanager")
 #: ("limited to 16 KB, in raw form, before it is base64-encoded"; the API rejects longer
 #: base64 with "Member must have length less than or equal to 21847").
 USER_DATA_MAX_BASE64 = 21847
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ENV_FILE = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
 UNIT_NAME = re.compile(r"^[A-Za-z0-9:_.@-]+$")
 SSM_NAME = re.compile(r"^((/[A-Za-z0-9_.-]+)+|[A-Za-z0-9_.-]+)$")
