@@ -17,6 +17,7 @@ from typing import Any
 
 __all__ = [
     "ComponentInputError",
+    "ImageConflict",
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
@@ -40,6 +41,21 @@ class ComponentInputError(ValueError):
         self.value = value
         self.accepted = accepted
         super().__init__(f"{component}: `{field}` = {_show(value)} is not accepted: {accepted}")
+
+
+class ImageConflict(RuntimeError):
+    """An image of the build hash exists but cannot be reused or baked again: it is still
+    pending (an interrupted bake) or failed. Raised at construction, so ``preview`` shows it.
+
+    Attributes:
+        image_ids: the images found.
+        build_hash: the build hash they carry.
+    """
+
+    def __init__(self, message: str, *, image_ids: list[str], build_hash: str) -> None:
+        self.image_ids = image_ids
+        self.build_hash = build_hash
+        super().__init__(message)
 
 
 class RolloutError(RuntimeError):

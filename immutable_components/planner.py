@@ -16,7 +16,7 @@ import os
 import runpy
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,17 +182,30 @@ def run_plan(
     overrides: Sequence[str] = (),
     *,
     extra_config: Mapping[str, str] | None = None,
+    runtime: Callable[[str, str], tuple[testing.RecordingMocks, testing.RecordingMonitor]]
+    | None = None,
 ) -> Plan:
-    """Run the project's program under the mocks and return its plan."""
+    """Run the project's program under the mocks and return its plan.
+
+    ``runtime(region, gcp_project)`` makes the mocks and monitor (default: fresh recording
+    mocks); a sequence test's fake cloud passes its own, which answer from the state of
+    earlier deployments.
+    """
     project = load_project(cwd)
     config, secret_keys, fakes = stack_config(project, stack, overrides)
     config.update(extra_config or {})
     region = config.get("aws:region", testing.DEFAULT_REGION)
-    mocks = testing.RecordingMocks(
-        region=region, gcp_project=config.get("gcp:project", "mock-project")
-    )
+    gcp_project = config.get("gcp:project", "mock-project")
+    if runtime is None:
+        mocks: testing.RecordingMocks = testing.RecordingMocks(
+            region=region, gcp_project=gcp_project
+        )
+        monitor: testing.RecordingMonitor | None = None
+    else:
+        mocks, monitor = runtime(region, gcp_project)
     monitor = testing.install(
         mocks,
+        monitor=monitor,
         project=project.name,
         stack_name=stack,
         config=config,

@@ -71,6 +71,7 @@ EXPECTED_CHILDREN = [
     ("command:remote:CopyToRemote", "base-provision-2"),
     ("command:remote:Command", "base-provision-3"),
     ("command:remote:Command", "base-provision-4"),
+    ("command:remote:Command", "base-clear-login"),
     ("aws:ec2transitgateway/instanceState:InstanceState", "base-builder-stopped"),
     ("aws:ec2/amiFromInstance:AmiFromInstance", "base-image"),
     ("aws:ec2/tag:Tag", "base-snapshot-tag-buildhash"),
@@ -91,6 +92,7 @@ def test_registers_exactly_the_bake_chain_parented_to_the_component(pulumi_mocks
     assert pulumi_mocks.resolve(img.image_name) == f"base-{build_hash[:16]}"
     assert pulumi_mocks.resolve(img.image_id).startswith("ami-")
     assert pulumi_mocks.resolve(img.region) == "us-east-1"
+    assert pulumi_mocks.resolve(img.origin) == "bake"
     assert set(component.outputs) == {
         "image_id",
         "image_name",
@@ -99,6 +101,7 @@ def test_registers_exactly_the_bake_chain_parented_to_the_component(pulumi_mocks
         "lineage",
         "copies",
         "provisioners_hash",
+        "origin",
     }  # `channel` is registered too, but Pulumi drops outputs that are None
 
 
@@ -171,12 +174,16 @@ def test_provisioners_run_in_order_after_ssh_is_ready(pulumi_mocks, files):
     img = image(files=files)
     by_name = {r.name: r for r in pulumi_mocks.resources}
     chain = ["base-builder", "base-wait-ready"] + [f"base-provision-{i}" for i in range(1, 5)]
+    chain.append("base-clear-login")
     for before, after in itertools.pairwise(chain):
         assert by_name[before].urn in by_name[after].dependencies, (before, after)
     build_hash = pulumi_mocks.resolve(img.build_hash)
+    builder_id = pulumi_mocks.monitor.resources[by_name["base-builder"].urn].id
     for name in chain[1:]:
         step = by_name[name]
-        assert step.inputs["triggers"] == [build_hash]
+        # The builder's id replaces every step when the builder is replaced, whatever the
+        # reason (a new subnet, zone or public-IP setting is not in the build hash).
+        assert step.inputs["triggers"] == [build_hash, builder_id]
         assert step.options["deletedWith"] == by_name["base-builder"].urn
     upload = by_name["base-provision-1"]
     assert upload.inputs["remotePath"] == "/tmp/app.conf"
@@ -198,10 +205,14 @@ def test_image_waits_for_the_last_provisioner_and_the_stopped_builder(pulumi_moc
     assert stopped.inputs["state"] == "stopped"
     assert stopped.inputs["instanceId"].startswith("i-")
     assert by_name["base-builder"].urn in stopped.dependencies
-    assert by_name["base-provision-4"].urn in stopped.dependencies
+    assert by_name["base-clear-login"].urn in stopped.dependencies
+    clear = by_name["base-clear-login"]
+    assert by_name["base-provision-4"].urn in clear.dependencies
+    assert "authorized_keys" in clear.inputs["create"]
+    assert "cloud-init clean --logs" in clear.inputs["create"]
     ami = by_name["base-image"]
     assert by_name["base-builder-stopped"].urn in ami.dependencies
-    assert by_name["base-provision-4"].urn in ami.dependencies
+    assert by_name["base-clear-login"].urn in ami.dependencies
     assert ami.inputs["sourceInstanceId"] == stopped.inputs["instanceId"]
     assert ami.options["customTimeouts"] == {"create": "120m", "delete": "120m"}
 
@@ -231,7 +242,8 @@ def test_image_carries_provenance_tags_and_so_does_its_snapshot(pulumi_mocks, fi
     assert next(iter(snapshot_ids)).startswith("snap-")
     for tag in pulumi_mocks.of_type("aws:ec2/tag:Tag"):
         assert ami.urn in tag.dependencies
-        assert tag.options["deletedWith"] == ami.urn
+        # The tags stay with the snapshot when the bakery is cleaned up (the AMI is kept).
+        assert tag.options["retainOnDelete"] is True
 
 
 def test_kms_key_region_and_volume_settings_reach_the_builder(pulumi_mocks, files):

@@ -80,8 +80,12 @@ def test_layering_order_base_before_app(capsys):
 
 
 def test_config_override_changes_only_the_app_image_chain():
-    before = {r["urn"]: r for r in run_plan(REPO, "dev").resources}
-    after = {r["urn"]: r for r in run_plan(REPO, "dev", ["blueVersion=9.9.9"]).resources}
+    # Green on its own version, so blue's chain is blue's alone (equal versions bake once).
+    before = {r["urn"]: r for r in run_plan(REPO, "dev", ["greenVersion=1.5.0"]).resources}
+    after = {
+        r["urn"]: r
+        for r in run_plan(REPO, "dev", ["greenVersion=1.5.0", "blueVersion=9.9.9"]).resources
+    }
     assert before.keys() == after.keys()
     changed = sorted(urn.rsplit("::", 1)[1] for urn in before if before[urn] != after[urn])
     assert changed, "a new app version must rebake the app image"

@@ -54,6 +54,7 @@ def test_records_inputs_parent_dependencies_and_options(pulumi_mocks):
         "customTimeouts": {"create": "5m"},
         "protect": True,
         "additionalSecretOutputs": [],
+        "replaceWith": [],
     }
 
 

@@ -4,12 +4,18 @@ Given a builder resource and an SSH connection, this registers:
 
 * ``{name}-wait-ready``: waits until SSH answers (the connection's dial retries) and
   cloud-init has finished, so that the first step does not race the boot;
-* ``{name}-provision-{i}``: one resource per provisioner, each waiting on the one before.
+* ``{name}-provision-{i}``: one resource per provisioner, each waiting on the one before;
+* ``{name}-clear-login`` (:func:`clear_login`, AWS and GCP): the builder's login key and
+  cloud-init's instance state removed, last, so the image carries neither (Packer's
+  ``ssh_clear_authorized_keys``). Azure's generalisation deprovisions instead.
 
-Every step has the build hash in ``triggers`` (a new hash replaces the step, which runs
-again on the new builder), its connection and command under ``ignore_changes`` (nothing
-else re-runs it: see ``COMMAND_IGNORED``), and ``deleted_with`` the builder, so destroying
-the stack or rebaking never tries to reach a builder that is gone.
+Every step has the build hash *and the builder's id* in ``triggers``: a new hash replaces
+the builder, and so does anything outside the hash (a new subnet, zone or public-IP
+setting); either way the builder's new id replaces every step, which runs again on the new
+builder, so a snapshot is only ever taken of a provisioned builder. Connection and command
+are under ``ignore_changes`` (nothing else re-runs a step: see ``COMMAND_IGNORED``), and
+each step is ``deleted_with`` the builder, so destroying the stack or rebaking never tries
+to reach a builder that is gone.
 """
 
 from __future__ import annotations
@@ -46,6 +52,23 @@ echo "builder: cloud-init did not finish within 10 minutes" >&2
 exit 1
 """
 
+# Run last, over the session it removes the key of (an open session survives). cloud-init
+# then treats the first boot of every instance of the image as a new instance: it writes
+# that instance's own key (if any), new host keys and a new machine id.
+CLEAR_LOGIN = """\
+set -eu
+sudo -n rm -f /root/.ssh/authorized_keys
+for home in /home/*; do
+  sudo -n rm -f "$home/.ssh/authorized_keys"
+done
+if command -v cloud-init >/dev/null 2>&1; then
+  sudo -n cloud-init clean --logs --machine-id >/dev/null 2>&1 || sudo -n cloud-init clean --logs
+  sudo -n rm -f /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub
+fi
+sudo -n rm -f /var/lib/systemd/random-seed
+sync
+"""
+
 
 def connection(
     host: pulumi.Input[str],
@@ -73,6 +96,7 @@ def provision(
     build_hash: pulumi.Input[str],
 ) -> list[pulumi.Resource]:
     """Register the wait and every step in order; returns them, the last one last."""
+    triggers = [build_hash, builder.id]  # type: ignore[attr-defined]
 
     def opts(
         after: pulumi.Resource, secret: bool = False, copy: bool = False
@@ -90,7 +114,7 @@ def provision(
             f"{name}-wait-ready",
             connection=conn,
             create=WAIT_READY,
-            triggers=[build_hash],
+            triggers=triggers,
             opts=opts(builder),
         )
     ]
@@ -108,7 +132,7 @@ def provision(
                 connection=conn,
                 source=source,
                 remote_path=step.destination,
-                triggers=[build_hash],
+                triggers=triggers,
                 opts=opts(steps[-1], copy=True),
             )
         else:
@@ -117,9 +141,34 @@ def provision(
                 resource_name,
                 connection=conn,
                 create=step.render(),
-                triggers=[build_hash],
+                triggers=triggers,
                 logging=remote.Logging.NONE if secret else remote.Logging.STDOUT_AND_STDERR,
                 opts=opts(steps[-1], secret=secret),
             )
         steps.append(resource)
     return steps
+
+
+def clear_login(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    builder: pulumi.Resource,
+    conn: remote.ConnectionArgs,
+    after: pulumi.Resource,
+    build_hash: pulumi.Input[str],
+) -> pulumi.Resource:
+    """``{name}-clear-login``: the login key and cloud-init state removed before the
+    snapshot (see ``CLEAR_LOGIN``)."""
+    return remote.Command(
+        f"{name}-clear-login",
+        connection=conn,
+        create=CLEAR_LOGIN,
+        triggers=[build_hash, builder.id],  # type: ignore[attr-defined]
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=[after],
+            deleted_with=builder,
+            ignore_changes=COMMAND_IGNORED,
+        ),
+    )

@@ -133,6 +133,13 @@ class AwsBuilder:
     (10-1440). Default: 120."""
     tags: dict[str, str] = field(default_factory=dict)
     """Extra tags for the builder's resources (not the image). Default: none."""
+    egress_cidrs: Sequence[str] = ("0.0.0.0/0", "::/0")
+    """Where the builder may connect (package mirrors, artifact stores). Default: anywhere,
+    but only on ``egress_tcp_ports`` and ``egress_udp_ports``."""
+    egress_tcp_ports: Sequence[int] = (53, 80, 443)
+    """TCP ports the builder may connect to. Default: DNS, HTTP and HTTPS."""
+    egress_udp_ports: Sequence[int] = (53,)
+    """UDP ports the builder may connect to. Default: DNS."""
     distribution: AwsDistribution | None = None
     """Copies to other regions and launch permissions for other accounts, created after
     the image passes its test. Not part of the build hash. Default: the AMI stays in the
@@ -177,6 +184,15 @@ class AwsBuilder:
         check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
         check.int_range("builder.snapshot_timeout_minutes", self.snapshot_timeout_minutes, 10, 1440)
         check.string_map("builder.tags", self.tags)
+        egress = check.non_empty_list("builder.egress_cidrs", self.egress_cidrs)
+        for i, cidr in enumerate(egress):
+            check.cidr(f"builder.egress_cidrs[{i}]", cidr)
+        for label in ("egress_tcp_ports", "egress_udp_ports"):
+            ports = getattr(self, label)
+            if isinstance(ports, (str, bytes)) or not isinstance(ports, Sequence):
+                check.fail(f"builder.{label}", ports, "a list of port numbers")
+            for i, port in enumerate(ports):
+                check.int_range(f"builder.{label}[{i}]", port, 1, 65535)
         if self.distribution is not None:
             if not isinstance(self.distribution, AwsDistribution):
                 check.fail("builder.distribution", self.distribution, "an AwsDistribution or None")
@@ -236,13 +252,83 @@ class AwsBuilder:
             "kms_key_id": self.kms_key_id,
         }
 
+    def bake_scope(self) -> str:
+        return self.region or ""
+
     # -- resources --------------------------------------------------------------------
 
     def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
-        child = pulumi.ResourceOptions(parent=component)
         regional: dict[str, Any] = {"region": self.region} if self.region else {}
-        tags = {**self.tags, "ManagedBy": str(plan.provenance["ManagedBy"])}
+        invoke = pulumi.InvokeOptions(parent=component)
+        region = aws.get_region_output(opts=invoke, **regional).region
+        if plan.sibling is not None:
+            sibling = plan.sibling
+            copies, channel = aws_distribution.publish(
+                self,
+                component,
+                name,
+                plan,
+                image_id=sibling.image_id,
+                image_region=sibling.region,
+                gate=None,
+                regional=regional,
+                existing_copies=(sibling.copy_regions, sibling.copies),
+            )
+            return BakeResult(
+                image_id=sibling.image_id,
+                region=sibling.region,
+                copies=copies,
+                channel=channel,
+                origin="sibling",
+                copy_regions=self._copy_regions(),
+            )
+        origin, found = aws_distribution.existing_image(component, plan, self.region)
+        gate: pulumi.Resource | None = None
+        if origin == "reuse":
+            image_id: pulumi.Input[str] = str(found)
+        else:
+            bakery = self._bakery(component, name, plan, regional)
+            image_id = found if found else self._bake_image(component, name, plan, regional, bakery)
+            gate = aws_distribution.test_image(
+                self,
+                component,
+                name,
+                plan,
+                image_id=image_id,
+                key_name=bakery.key_pair.key_name,
+                security_group_id=bakery.security_group.id,
+                private_key=bakery.key.private_key_openssh,
+                regional=regional,
+            )
+        published = aws_distribution.passed(image_id, gate)
+        copies, channel = aws_distribution.publish(
+            self,
+            component,
+            name,
+            plan,
+            image_id=published,
+            image_region=region,
+            gate=gate,
+            regional=regional,
+        )
+        return BakeResult(
+            image_id=published,
+            region=region,
+            copies=copies,
+            channel=channel,
+            origin=origin,
+            copy_regions=self._copy_regions(),
+        )
 
+    def _copy_regions(self) -> tuple[str, ...]:
+        return tuple(self.distribution.regions) if self.distribution else ()
+
+    def _bakery(
+        self, component: GoldenImage, name: str, plan: BakePlan, regional: dict[str, Any]
+    ) -> _Bakery:
+        """The key and security group the builder and the test instance share."""
+        child = pulumi.ResourceOptions(parent=component)
+        tags = {**self.tags, "ManagedBy": str(plan.provenance["ManagedBy"])}
         key = tls.PrivateKey(f"{name}-ssh-key", algorithm="ED25519", opts=child)
         key_pair = aws.ec2.KeyPair(
             f"{name}-key-pair",
@@ -251,7 +337,9 @@ class AwsBuilder:
             opts=child,
             **regional,
         )
-        subnet = aws.ec2.get_subnet_output(id=self.subnet_id, **regional)
+        subnet = aws.ec2.get_subnet_output(
+            id=self.subnet_id, opts=pulumi.InvokeOptions(parent=component), **regional
+        )
         security_group = aws.ec2.SecurityGroup(
             f"{name}-builder-sg",
             description=f"Image builder {name}: SSH from the baking machine only",
@@ -266,20 +354,43 @@ class AwsBuilder:
                     ipv6_cidr_blocks=[c for c in self.ssh_cidrs if ":" in c],
                 )
             ],
-            egress=[
-                aws.ec2.SecurityGroupEgressArgs(
-                    description="Package downloads during the bake",
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_blocks=["0.0.0.0/0"],
-                    ipv6_cidr_blocks=["::/0"],
-                )
-            ],
+            egress=self._egress(),
             tags={**tags, "Name": f"{name}-builder"},
             opts=child,
             **regional,
         )
+        return _Bakery(key, key_pair, security_group, tags)
+
+    def _egress(self) -> list[aws.ec2.SecurityGroupEgressArgs]:
+        """What a bake needs: the given TCP and UDP ports (HTTP, HTTPS, DNS by default) to
+        ``egress_cidrs``; no all-protocol rule. (Traffic to the VPC's own DNS resolver and
+        the instance metadata service is not filtered by security groups.)"""
+        v4 = [c for c in self.egress_cidrs if ":" not in c]
+        v6 = [c for c in self.egress_cidrs if ":" in c]
+        return [
+            aws.ec2.SecurityGroupEgressArgs(
+                description=f"Bake: {protocol}/{port}",
+                protocol=protocol,
+                from_port=port,
+                to_port=port,
+                cidr_blocks=v4,
+                ipv6_cidr_blocks=v6,
+            )
+            for protocol, ports in (("tcp", self.egress_tcp_ports), ("udp", self.egress_udp_ports))
+            for port in sorted(set(ports))
+        ]
+
+    def _bake_image(
+        self,
+        component: GoldenImage,
+        name: str,
+        plan: BakePlan,
+        regional: dict[str, Any],
+        bakery: _Bakery,
+    ) -> pulumi.Output[str]:
+        """Builder, provisioning, clearing, stop, AMI and its snapshot's tags."""
+        child = pulumi.ResourceOptions(parent=component)
+        tags = bakery.tags
         user_data = pulumi.Output.from_input(plan.build_hash).apply(
             lambda h: f"#!/bin/sh\n# immutable-components image builder, build {h}\n"
         )
@@ -288,8 +399,8 @@ class AwsBuilder:
             ami=self._source_id(),
             instance_type=self.instance_type,
             subnet_id=self.subnet_id,
-            vpc_security_group_ids=[security_group.id],
-            key_name=key_pair.key_name,
+            vpc_security_group_ids=[bakery.security_group.id],
+            key_name=bakery.key_pair.key_name,
             associate_public_ip_address=self.associate_public_ip,
             iam_instance_profile=self.iam_instance_profile,
             metadata_options=aws.ec2.InstanceMetadataOptionsArgs(
@@ -316,7 +427,7 @@ class AwsBuilder:
         )
         host = builder.public_ip if self.associate_public_ip else builder.private_ip
         conn = _remote.connection(
-            host, self.ssh_user, key.private_key_openssh, self.ssh_timeout_minutes
+            host, self.ssh_user, bakery.key.private_key_openssh, self.ssh_timeout_minutes
         )
         steps = _remote.provision(
             name,
@@ -326,12 +437,20 @@ class AwsBuilder:
             provisioners=plan.provisioners,
             build_hash=plan.build_hash,
         )
+        cleared = _remote.clear_login(
+            name,
+            parent=component,
+            builder=builder,
+            conn=conn,
+            after=steps[-1],
+            build_hash=plan.build_hash,
+        )
         stopped = aws.ec2transitgateway.InstanceState(
             f"{name}-builder-stopped",
             instance_id=builder.id,
             state="stopped",
             opts=pulumi.ResourceOptions(
-                parent=component, depends_on=[steps[-1]], deleted_with=builder
+                parent=component, depends_on=[cleared], deleted_with=builder
             ),
             **regional,
         )
@@ -343,7 +462,7 @@ class AwsBuilder:
             tags=dict(plan.provenance),
             opts=pulumi.ResourceOptions(
                 parent=component,
-                depends_on=[stopped, steps[-1]],
+                depends_on=[stopped, cleared],
                 retain_on_delete=True,
                 custom_timeouts=pulumi.CustomTimeouts(
                     create=f"{self.snapshot_timeout_minutes}m",
@@ -358,24 +477,18 @@ class AwsBuilder:
                 resource_id=image.root_snapshot_id,
                 key=tag_key,
                 value=tag_value,
-                opts=pulumi.ResourceOptions(parent=component, deleted_with=image),
+                opts=pulumi.ResourceOptions(parent=component, retain_on_delete=True),
                 **regional,
             )
-        gate = aws_distribution.test_image(
-            self,
-            component,
-            name,
-            plan,
-            image=image,
-            key_name=key_pair.key_name,
-            security_group_id=security_group.id,
-            private_key=key.private_key_openssh,
-            regional=regional,
-        )
-        copies, channel = aws_distribution.publish(
-            self, component, name, plan, image=image, gate=gate, regional=regional
-        )
-        return BakeResult(image_id=image.id, region=image.region, copies=copies, channel=channel)
+        return image.id
+
+
+@dataclass(frozen=True)
+class _Bakery:
+    key: tls.PrivateKey
+    key_pair: aws.ec2.KeyPair
+    security_group: aws.ec2.SecurityGroup
+    tags: dict[str, str]
 
 
 def _slug(key: str) -> str:

@@ -28,6 +28,7 @@ customer-managed key. This component does not manage key policies.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .._validate import Check
+from ..errors import ImageConflict
 from . import _remote
 from .lifecycle import run_test
 
@@ -51,6 +53,8 @@ OU_ARN = re.compile(
     r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$"
 )
 CHANNEL_PREFIX = "/images/"
+TESTED_TAG = "ImageTest"
+"""Put on an image once its test passed; the value names the test (``ImageTest.digest``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,25 +110,88 @@ class AwsDistribution:
         return out
 
 
+def existing_image(
+    component: GoldenImage, plan: BakePlan, region: str | None
+) -> tuple[str, str | None]:
+    """What this account already holds of the build: ``("reuse", id)`` for a usable image
+    (available, and tested with this test if there is one), ``("test", id)`` for an
+    available image that still needs its test, ``("bake", None)`` for none. Only images
+    this account owns count (``owners=["self"]``), never one shared from elsewhere,
+    whatever its tags. An image of the build that is pending or failed raises
+    :class:`~immutable_components.errors.ImageConflict`: it holds the image's name.
+
+    Looked up at construction (the engine answers invokes in previews too), so a preview
+    shows a revert as reuse. A build hash not known at construction always bakes.
+    """
+    build_hash = plan.build_hash
+    if not isinstance(build_hash, str):
+        return "bake", None
+    mine = [
+        {"name": "tag:BuildHash", "values": [build_hash]},
+        {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
+    ]
+    available = [*mine, {"name": "state", "values": ["available"]}]
+
+    def ids(filters: list[dict[str, Any]]) -> list[str]:
+        answer = aws.ec2.get_ami_ids(
+            owners=["self"],
+            filters=filters,
+            include_deprecated=True,
+            sort_ascending=False,
+            opts=pulumi.InvokeOptions(parent=component),
+            **({"region": region} if region else {}),
+        )
+        return list(answer.ids or [])
+
+    if plan.test is not None:
+        tested = ids([*available, {"name": f"tag:{TESTED_TAG}", "values": [plan.test.digest()]}])
+        if tested:
+            return "reuse", tested[0]
+    usable = ids(available)
+    if usable:
+        return ("test" if plan.test is not None else "reuse"), usable[0]
+    stuck = ids(mine)
+    if stuck:
+        raise ImageConflict(
+            f"GoldenImage {component._name!r}: image {', '.join(stuck)} of build "
+            f"{build_hash[:16]} exists but is not available (still pending after an "
+            "interrupted bake, or failed). Wait until it is available and run `pulumi up` "
+            "again, or deregister it (`aws ec2 deregister-image --image-id ...`) to bake "
+            "anew.",
+            image_ids=stuck,
+            build_hash=build_hash,
+        )
+    return "bake", None
+
+
+def passed(image_id: pulumi.Input[str], gate: pulumi.Resource | None) -> pulumi.Output[str]:
+    """The image id as consumers see it: resolved only once the test passed, and carrying
+    the test step as a dependency, so everything built on it waits for the test."""
+    if gate is None:
+        return pulumi.Output.from_input(image_id)
+    return pulumi.Output.all(image_id, gate.id).apply(lambda values: values[0])  # type: ignore[attr-defined]
+
+
 def test_image(
     builder: AwsBuilder,
     component: GoldenImage,
     name: str,
     plan: BakePlan,
     *,
-    image: aws.ec2.AmiFromInstance,
+    image_id: pulumi.Input[str],
     key_name: pulumi.Input[str],
     security_group_id: pulumi.Input[str],
     private_key: pulumi.Input[str],
     regional: dict[str, Any],
 ) -> pulumi.Resource | None:
-    """The test instance and its test; returns the step publication waits on."""
+    """The test instance, its test and the ``ImageTest`` mark; returns the step that
+    publication waits on."""
     test = plan.test
     if test is None:
         return None
     instance = aws.ec2.Instance(
         f"{name}-test",
-        ami=image.id,
+        ami=image_id,
         instance_type=test.instance_type or builder.instance_type,
         subnet_id=builder.subnet_id,
         vpc_security_group_ids=[security_group_id],
@@ -148,13 +215,23 @@ def test_image(
     host = instance.public_ip if builder.associate_public_ip else instance.private_ip
     conn = _remote.connection(host, builder.ssh_user, private_key, builder.ssh_timeout_minutes)
     run = run_test(
-        name, parent=component, instance=instance, conn=conn, test=test, image_id=image.id
+        name, parent=component, instance=instance, conn=conn, test=test, image_id=image_id
     )
     aws.ec2transitgateway.InstanceState(
         f"{name}-test-stopped",
         instance_id=instance.id,
         state="stopped",
         opts=pulumi.ResourceOptions(parent=component, depends_on=[run], deleted_with=instance),
+        **regional,
+    )
+    # The mark that lets a later deployment reuse the image without testing it again; it
+    # stays with the image (retained) when the test instance is cleaned up.
+    aws.ec2.Tag(
+        f"{name}-tested",
+        resource_id=image_id,
+        key=TESTED_TAG,
+        value=test.digest(),
+        opts=pulumi.ResourceOptions(parent=component, depends_on=[run], retain_on_delete=True),
         **regional,
     )
     return run
@@ -166,20 +243,26 @@ def publish(
     name: str,
     plan: BakePlan,
     *,
-    image: aws.ec2.AmiFromInstance,
+    image_id: pulumi.Input[str],
+    image_region: pulumi.Input[str],
     gate: pulumi.Resource | None,
     regional: dict[str, Any],
+    existing_copies: tuple[Sequence[str], pulumi.Output[dict[str, str]]] | None = None,
 ) -> tuple[pulumi.Output[dict[str, str]], pulumi.Output[str] | None]:
-    """Copies, launch permissions and the channel; all after ``gate`` (the test)."""
+    """Copies, launch permissions and the channel; all after ``gate`` (the test).
+
+    A copy this account already holds of the build in a region (retained from an earlier
+    release) is reused, and so is a copy another GoldenImage of the program makes of the
+    same build (``existing_copies``: its regions and its ``copies`` output)."""
     after = [gate] if gate is not None else []
     dist = builder.distribution or AwsDistribution()
     grantees = dist.grantees()
 
-    def share(prefix: str, image_id: pulumi.Input[str], extra: dict[str, Any]) -> None:
+    def share(prefix: str, target: pulumi.Input[str], extra: dict[str, Any]) -> None:
         for slug, who in grantees:
             aws.ec2.AmiLaunchPermission(
                 f"{prefix}-share-{slug}",
-                image_id=image_id,
+                image_id=target,
                 opts=pulumi.ResourceOptions(
                     parent=component, depends_on=after, retain_on_delete=True
                 ),
@@ -187,31 +270,38 @@ def publish(
                 **extra,
             )
 
-    share(name, image.id, regional)
-    copies: dict[str, pulumi.Output[str]] = {}
+    share(name, image_id, regional)
+    copies: dict[str, pulumi.Input[str]] = {}
+    sibling_regions, sibling_copies = existing_copies or ((), pulumi.Output.from_input({}))
     for region in dist.regions:
-        copy = aws.ec2.AmiCopy(
-            f"{name}-copy-{region}",
-            name=plan.image_name,
-            description=plan.description,
-            source_ami_id=image.id,
-            source_ami_region=image.region,
-            encrypted=True,
-            kms_key_id=dist.kms_key_ids.get(region),
-            tags=dict(plan.provenance),
-            region=region,
-            opts=pulumi.ResourceOptions(
-                parent=component,
-                depends_on=after,
-                retain_on_delete=True,
-                custom_timeouts=pulumi.CustomTimeouts(
-                    create=f"{builder.snapshot_timeout_minutes}m",
-                    delete=f"{builder.snapshot_timeout_minutes}m",
+        held = _held_copy(component, plan, region)
+        if region in sibling_regions:
+            copies[region] = sibling_copies.apply(functools.partial(_pick, region=region))
+        elif held is not None:
+            copies[region] = held
+        else:
+            copy = aws.ec2.AmiCopy(
+                f"{name}-copy-{region}",
+                name=plan.image_name,
+                description=plan.description,
+                source_ami_id=image_id,
+                source_ami_region=image_region,
+                encrypted=True,
+                kms_key_id=dist.kms_key_ids.get(region),
+                tags=dict(plan.provenance),
+                region=region,
+                opts=pulumi.ResourceOptions(
+                    parent=component,
+                    depends_on=after,
+                    retain_on_delete=True,
+                    custom_timeouts=pulumi.CustomTimeouts(
+                        create=f"{builder.snapshot_timeout_minutes}m",
+                        delete=f"{builder.snapshot_timeout_minutes}m",
+                    ),
                 ),
-            ),
-        )
-        copies[region] = copy.id
-        share(f"{name}-{region}", copy.id, {"region": region})
+            )
+            copies[region] = copy.id
+        share(f"{name}-{region}", copies[region], {"region": region})
 
     channel: pulumi.Output[str] | None = None
     if plan.channel is not None:
@@ -221,7 +311,7 @@ def publish(
             type="String",
             data_type="aws:ec2:image",
             # Not a secret: ``insecure_value`` keeps the AMI id readable in previews.
-            insecure_value=image.id,
+            insecure_value=image_id,
             description=f"Image channel {plan.channel}: the AMI id of the newest tested image",
             tags={**builder.tags, "Channel": plan.channel, "BuildHash": plan.build_hash},
             opts=pulumi.ResourceOptions(parent=component, depends_on=after),
@@ -229,3 +319,27 @@ def publish(
         )
         channel = parameter.name
     return pulumi.Output.all(**copies) if copies else pulumi.Output.from_input({}), channel
+
+
+def _pick(copies: Mapping[str, str], region: str) -> str:
+    return copies[region]
+
+
+def _held_copy(component: GoldenImage, plan: BakePlan, region: str) -> str | None:
+    """An available copy of the build this account holds in ``region``, if any."""
+    if not isinstance(plan.build_hash, str):
+        return None
+    answer = aws.ec2.get_ami_ids(
+        owners=["self"],
+        filters=[
+            {"name": "tag:BuildHash", "values": [plan.build_hash]},
+            {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
+            {"name": "state", "values": ["available"]},
+        ],
+        include_deprecated=True,
+        sort_ascending=False,
+        region=region,
+        opts=pulumi.InvokeOptions(parent=component),
+    )
+    ids = list(answer.ids or [])
+    return ids[0] if ids else None

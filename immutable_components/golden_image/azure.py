@@ -279,6 +279,9 @@ class AzureBuilder:
             "hyper_v_generation": self.hyper_v_generation,
         }
 
+    def bake_scope(self) -> str:
+        return str(self.resource_group_name)
+
     def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
         from . import _azure_bake  # the SDK is imported only when baking on Azure
 

@@ -10,6 +10,7 @@ image name and the provenance metadata, which are the same on every cloud.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -44,6 +45,9 @@ class BakePlan:
     """Commands to pass on an instance of the new image before publication."""
     channel: str | None = None
     """The channel to publish on (the builder decides what that is on its cloud)."""
+    sibling: GoldenImage | None = None
+    """Another GoldenImage of this program with the same build hash, baked first: this one
+    bakes nothing and publishes that image (its own channel, sharing and copies)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,13 @@ class BakeResult:
     """Region -> image id of each copy (AWS). Default: no copies."""
     channel: pulumi.Input[str] | None = None
     """The published channel's name. Default: not published."""
+    origin: str = "bake"
+    """How the image came to be: ``bake`` (baked in this deployment), ``test`` (an image
+    of this build hash that existed untested, tested now), ``reuse`` (a tested image of
+    this build hash that exists, e.g. retained from an earlier release) or ``sibling``
+    (baked by another GoldenImage of this program)."""
+    copy_regions: tuple[str, ...] = ()
+    """The regions of ``copies``, known at construction (AWS)."""
 
 
 class Builder(Protocol):
@@ -77,6 +88,11 @@ class Builder(Protocol):
 
     def validate_machine_size(self, check: Check, field: str, value: Any) -> None:
         """Check an instance type / machine type / VM size in this cloud's words."""
+        ...
+
+    def bake_scope(self) -> str:
+        """Where an image name must be unique (AWS: the region, GCP: the project): two
+        GoldenImages with one build hash in one scope bake once."""
         ...
 
     def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult: ...
@@ -135,6 +151,11 @@ class GoldenImage(pulumi.ComponentResource):
     """The channel the image is published on, or None."""
     provisioners_hash: pulumi.Output[str]
     """SHA-256 of the provisioner part of the build hash: the same on every cloud."""
+    origin: pulumi.Output[str]
+    """``bake``, ``test``, ``reuse`` or ``sibling``: whether this deployment bakes the image,
+    tests an image of this build hash that already existed untested, reuses a tested one
+    (a revert, a re-release, a rebuilt bakery) or shares the bake of another GoldenImage of
+    the program with the same build hash."""
 
     def __init__(
         self, name: str, args: GoldenImageArgs, opts: pulumi.ResourceOptions | None = None
@@ -216,6 +237,7 @@ class GoldenImage(pulumi.ComponentResource):
             provenance["GitCommit"] = args.git_commit
         description = args.description or _map(self._build_hash, lambda h: f"{name} build {h}")
 
+        sibling = _claim_build(self, builder, self._build_hash)
         result = builder.bake(
             self,
             name,
@@ -228,8 +250,11 @@ class GoldenImage(pulumi.ComponentResource):
                 lineage_hashes=self._lineage_hashes,
                 test=args.test,
                 channel=args.channel,
+                sibling=sibling,
             ),
         )
+        self.origin_value = result.origin
+        self.copy_regions: tuple[str, ...] = result.copy_regions
         self.image_id = result.image_id
         self.image_name = pulumi.Output.from_input(image_name)
         self.build_hash = pulumi.Output.from_input(self._build_hash)
@@ -240,6 +265,7 @@ class GoldenImage(pulumi.ComponentResource):
         self.provisioners_hash = pulumi.Output.from_input(
             _hash.provisioners_digest(self.provisioner_digests)
         )
+        self.origin = pulumi.Output.from_input(result.origin)
         self.register_outputs(
             {
                 "image_id": self.image_id,
@@ -250,6 +276,7 @@ class GoldenImage(pulumi.ComponentResource):
                 "copies": self.copies,
                 "channel": self.channel,
                 "provisioners_hash": self.provisioners_hash,
+                "origin": self.origin,
             }
         )
 
@@ -262,6 +289,30 @@ class GoldenImage(pulumi.ComponentResource):
     def lineage_hashes_value(self) -> list[str] | pulumi.Output[list[str]]:
         """Ancestors' build hashes, nearest first, plain whenever known at construction."""
         return self._lineage_hashes
+
+
+# One bake per build hash and scope in a program: the first GoldenImage claims it, the
+# others publish its image. Keyed by the program's root stack resource, so two programs run
+# one after the other in a process (tests, sequence tests) never share a claim.
+_CLAIMS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], GoldenImage]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _claim_build(
+    image: GoldenImage, builder: Builder, build_hash: str | pulumi.Output[str]
+) -> GoldenImage | None:
+    """The GoldenImage that already bakes this build hash in this scope, or None (then
+    ``image`` claims it)."""
+    root = pulumi.runtime.get_root_resource()
+    if root is None or not isinstance(build_hash, str):
+        return None
+    claims = _CLAIMS.setdefault(root, {})
+    key = (builder.cloud, builder.bake_scope(), build_hash)
+    first = claims.get(key)
+    if first is None:
+        claims[key] = image
+    return first
 
 
 def _map(value: str | pulumi.Output[str], fn: Any) -> Any:

@@ -247,6 +247,9 @@ class GcpBuilder:
             "shielded_vm": self.shielded_vm,
         }
 
+    def bake_scope(self) -> str:
+        return self.project or ""
+
     def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
         from . import _gcp_bake
 

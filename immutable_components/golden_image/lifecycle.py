@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +67,13 @@ class ImageTest:
         check.int_range("test.timeout_minutes", self.timeout_minutes, 1, 240)
         if not isinstance(self.sudo, bool):
             check.fail("test.sudo", self.sudo, "True or False")
+
+    def digest(self) -> str:
+        """16 hex digits naming what this test checks (its commands and ``sudo``): an image
+        carries it in its ``ImageTest`` tag/label once it passed, so a changed test runs
+        again on an image that was kept."""
+        text = "\x1f".join([str(self.sudo), *self.commands])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def script(self) -> str:
         """The remote command: the commands, then a delayed power-off, pass or fail."""
@@ -119,12 +127,10 @@ def run_test(
 ) -> pulumi.Resource:
     """``{name}-test-ready`` then ``{name}-test-run`` on the test instance; returns the
     run, which publication depends on."""
-    # A new image replaces the test instance and both steps; nothing else re-runs them on
-    # the powered-off instance. A changed test runs with the next image: the test belongs
-    # to the image it approved (re-test the current one with `pulumi up --replace` of the
-    # test instance).
+    # A new image, or a replaced test instance, replaces both steps (the instance's id is
+    # in the triggers); nothing else re-runs them on the powered-off instance.
     script = test.script()
-    triggers = [image_id]
+    triggers = [image_id, instance.id]  # type: ignore[attr-defined]
     ready = remote.Command(
         f"{name}-test-ready",
         connection=conn,

@@ -248,6 +248,8 @@ def _gcp_get_image(c: _Ctx) -> dict[str, Any]:
 INVOKE_RESULTS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
     "aws:ec2/getAmi:getAmi": _get_ami,
     "aws:ec2/getSubnet:getSubnet": _get_subnet,
+    # GoldenImage: images of a build hash this account holds (none in a fresh account).
+    "aws:ec2/getAmiIds:getAmiIds": lambda c: {"id": c.region, "ids": []},
     "aws:index/getRegion:getRegion": lambda c: {
         "id": c.region,
         "name": c.region,

@@ -56,6 +56,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self._invokes = dict(INVOKE_RESULTS)
         self._provider_regions: dict[str, str] = {}
         self.invokes: list[tuple[str, dict[str, Any]]] = []
+        self.generations: dict[tuple[str, str], int] = {}
+        """(type, name) -> how many times that resource was created before (a sequence
+        test's fake cloud sets it, so a replaced resource gets a new id)."""
 
     def register_resource(self, type_token: str, factory: Factory) -> None:
         """Teach the mocks the outputs of another resource type."""
@@ -69,11 +72,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self, typ: str, name: str, inputs: Mapping[str, Any], provider: str | None = None
     ) -> _Ctx:
         region = inputs.get("region") if isinstance(inputs.get("region"), str) else None
+        generation = self.generations.get((typ, name), 0)
         return _Ctx(
             typ,
             name,
             inputs,
-            hex_id(typ, name),
+            hex_id(typ, name) if generation == 0 else hex_id(typ, name, str(generation)),
             region or self._provider_region(provider) or self.region,
             self.account_id,
             self.gcp_project,
@@ -201,8 +205,13 @@ class RecordingMonitor(_mocks.MockMonitor):
         self._seq += 1
         self._order.setdefault((args.type_, args.name), []).append(self._seq)
 
+    def respond(self, request: Any) -> Any:
+        """The registration's answer (the mocks' outputs); a sequence test's fake cloud
+        overrides it to answer from the state of earlier deployments."""
+        return super().RegisterResource(request)
+
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = self.respond(request)
         obj = _struct(request.object)
         deps = set(request.dependencies)
         for pdeps in request.propertyDependencies.values():
@@ -225,6 +234,7 @@ class RecordingMonitor(_mocks.MockMonitor):
             },
             "protect": bool(request.protect),
             "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            "replaceWith": list(request.replace_with),
         }
         queue = self._order.get((request.type, request.name))
         order = queue.pop(0) if queue else 0
@@ -312,9 +322,12 @@ def install(
     config: Mapping[str, str] | None = None,
     secret_keys: list[str] | None = None,
     create_stack: bool = True,
+    monitor: RecordingMonitor | None = None,
 ) -> RecordingMonitor:
-    """Install the mocks in the current process (see :func:`mocked` for the scoped form)."""
-    monitor = RecordingMonitor(mocks)
+    """Install the mocks in the current process (see :func:`mocked` for the scoped form).
+
+    ``monitor``: the monitor to install (default: a new :class:`RecordingMonitor`)."""
+    monitor = monitor if monitor is not None else RecordingMonitor(mocks)
     settings.ROOT.set(None)
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     if create_stack:

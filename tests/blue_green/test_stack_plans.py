@@ -17,8 +17,14 @@ def baseline() -> dict[str, dict]:
     return by_urn([])
 
 
+# Blue on another version than green, so each colour bakes its own image (equal versions
+# bake once: see tests/test_sequences.py).
+BASE = ["blueVersion=0.9.0"]
+
+
 def by_urn(overrides: list[str]) -> dict[str, dict]:
-    return {r["urn"]: r for r in run_plan(REPO, "dev", overrides).document()["resources"]}
+    plan = run_plan(REPO, "dev", [*BASE, *overrides])
+    return {r["urn"]: r for r in plan.document()["resources"]}
 
 
 def changed(before: dict[str, dict], after: dict[str, dict], keys=("inputs", "options")):

@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def plans():
-    before = run_plan(REPO, "dev").document()
-    after = run_plan(REPO, "dev", ["greenVersion=1.0.1"]).document()
+    # Blue on another version, so green bakes its own image (equal versions bake once).
+    before = run_plan(REPO, "dev", ["blueVersion=0.9.0"]).document()
+    after = run_plan(REPO, "dev", ["blueVersion=0.9.0", "greenVersion=1.0.1"]).document()
     return (
         {r["urn"]: r for r in before["resources"]},
         {r["urn"]: r for r in after["resources"]},
