@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pulumi
 import pytest
 
 from immutable_components import ComponentInputError, GoldenImage, GoldenImageArgs, ImageTest
@@ -10,7 +16,10 @@ from immutable_components.golden_image.azure import (
     AzureGallery,
     AzureMarketplaceImage,
 )
+from immutable_components.planner import run_plan
 from tests._images import AZ_SUBNET, SSH, deps, provisioners
+
+REPO = Path(__file__).resolve().parents[1]
 
 UBUNTU = AzureMarketplaceImage(
     publisher="Canonical", offer="ubuntu-24_04-lts", sku="server", version="24.04.202501140"
@@ -134,11 +143,14 @@ def test_layered_tested_and_published_in_gallery(pulumi_mocks, tmp_path):
     }
     version = pulumi_mocks.one("azure-native:compute:GalleryImageVersion")
     assert {"app-test-run", "app-definition", "app-image"} <= deps(version)
-    assert version.options["deleteBeforeReplace"] is True
+    # A scale set may still use the version this one replaces: never deleted first, kept.
+    assert version.options["deleteBeforeReplace"] is False
+    assert version.options["retainOnDelete"] is True
+    assert version.options["replaceOnChanges"] == ["storageProfile"]
     profile = version.inputs["publishingProfile"]
     assert profile["excludeFromLatest"] is False
     assert [r["name"] for r in profile["targetRegions"]] == ["westeurope", "northeurope"]
-    assert version.inputs["galleryImageVersionName"] == "1.2.3"
+    assert version.inputs["galleryImageVersionName"] == "1.2.3"  # pinned: taken as given
     assert version.inputs["storageProfile"]["source"]["id"].endswith(image.inputs["imageName"])
     base_hash = pulumi_mocks.resolve(base.build_hash)
     assert version.inputs["tags"]["Ancestry"] == base_hash[:16]
@@ -169,7 +181,14 @@ def gallery(**kw):
         ({"storage_account_type": "gp3"}, {}, "builder.storage_account_type"),
         ({"hyper_v_generation": "V3"}, {}, "builder.hyper_v_generation"),
         ({"gallery": gallery(gallery_name="my-gallery")}, {}, "builder.gallery.gallery_name"),
-        ({"gallery": gallery(version="1.0")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="1")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="1.0.0.0")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="v1.0")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="1.")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="1.-1")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="2147483648.0")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version="1.0.2147483648")}, {}, "builder.gallery.version"),
+        ({"gallery": gallery(version=1.0)}, {}, "builder.gallery.version"),
         ({"gallery": gallery(replica_regions=["westeurope"])}, {}, "replica_regions"),
         ({"gallery": gallery(replica_regions=["North Europe"])}, {}, "replica_regions"),
         ({"gallery": gallery(storage_account_type="Premium_ZRS")}, {}, "storage_account_type"),
@@ -189,3 +208,122 @@ def test_bad_input(pulumi_mocks, tmp_path, kwargs, args, field):
             GoldenImageArgs(builder=azure(**kwargs), provisioners=provisioners(tmp_path), **args),
         )
     assert pulumi_mocks.resources == []
+
+
+def published(pulumi_mocks, name: str) -> str:
+    return pulumi_mocks.one("azure-native:compute:GalleryImageVersion", f"{name}-version").inputs[
+        "galleryImageVersionName"
+    ]
+
+
+def test_each_build_publishes_its_own_version(pulumi_mocks, tmp_path):
+    """``Major.Minor``: the patch comes from the build hash, so a new build is a new
+    version id (a scale set on ``image_id`` rolls) and the same build the same id."""
+    dirs = {key: tmp_path / key for key in ("img-a", "img-b", "img-c")}
+    for path in dirs.values():
+        path.mkdir()
+    markers = {"img-a": "v1", "img-b": "v1", "img-c": "v2"}  # b as a; c: a file changed
+    images = {
+        key: GoldenImage(
+            key,
+            GoldenImageArgs(
+                builder=azure(gallery=gallery(version="3.1")),
+                provisioners=provisioners(dirs[key], markers[key]),
+            ),
+        )
+        for key in dirs
+    }
+    hashes = {key: pulumi_mocks.resolve(img.build_hash) for key, img in images.items()}
+    assert hashes["img-a"] == hashes["img-b"] != hashes["img-c"]
+    for key, img in images.items():
+        name = f"3.1.{int(hashes[key][:7], 16)}"
+        assert published(pulumi_mocks, key) == name
+        assert pulumi_mocks.resolve(img.image_id).endswith(f"/images/{key}/versions/{name}")
+    assert published(pulumi_mocks, "img-a") == published(pulumi_mocks, "img-b")
+    assert published(pulumi_mocks, "img-a") != published(pulumi_mocks, "img-c")
+
+
+def test_version_named_by_a_hash_known_only_at_deployment(pulumi_mocks, tmp_path):
+    source = pulumi.Output.from_input(f"{ID_PREFIX}Microsoft.Compute/images/vendor-base")
+    img = GoldenImage(
+        "app",
+        GoldenImageArgs(
+            builder=azure(source=source, gallery=gallery(version="2.0")),
+            provisioners=provisioners(tmp_path),
+        ),
+    )
+    h = pulumi_mocks.resolve(img.build_hash)
+    assert published(pulumi_mocks, "app") == f"2.0.{int(h[:7], 16)}"
+
+
+@pytest.mark.parametrize(
+    ("version", "build_hash", "name"),
+    [
+        ("1.2", "0000000" + "f" * 57, "1.2.0"),
+        ("1.2", "abcdef0" + "0" * 57, "1.2.180150000"),
+        ("1.2", "fffffff" + "f" * 57, "1.2.268435455"),  # the largest patch, < 2**31
+        ("2147483647.0", "0000001" + "0" * 57, "2147483647.0.1"),
+        ("1.2.3", "abcdef0" + "0" * 57, "1.2.3"),  # pinned: the build does not name it
+        ("0.0.0", "fffffff" + "f" * 57, "0.0.0"),
+    ],
+)
+def test_version_name(version, build_hash, name):
+    assert AzureGallery(gallery_name="images", version=version).version_name(build_hash) == name
+    assert int(name.rsplit(".", 1)[1]) <= 2**31 - 1
+
+
+def _service_modules() -> list[str]:
+    return [m for m in sys.modules if m == "service" or m.startswith("service.")]
+
+
+@pytest.fixture
+def example_project(tmp_path):
+    """A copy of the example project. The example's `service` package is imported by
+    path: the copy's is loaded fresh, and whatever was loaded before is put back after."""
+    saved = {m: sys.modules.pop(m) for m in _service_modules()}
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "Pulumi.yaml", project)
+    shutil.copytree(
+        REPO / "stacks", project / "stacks", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    yield project
+    for module in _service_modules():
+        del sys.modules[module]
+    sys.modules.update(saved)
+
+
+def plan_azure_dev(project: Path) -> dict[str, dict]:
+    for module in _service_modules():
+        del sys.modules[module]
+    return {r["name"]: r for r in run_plan(project, "azure-dev").document()["resources"]}
+
+
+def test_example_rebake_publishes_a_new_version_the_scale_set_rolls_to(example_project):
+    """Done when: azure-dev's gallery version changes when a provisioning file changes."""
+    project = example_project
+    before = plan_azure_dev(project)
+    again = plan_azure_dev(project)
+    script = project / "stacks" / "images" / "app" / "install.sh"
+    script.write_text(script.read_text() + "\n# a change to the app's provisioning\n")
+    after = plan_azure_dev(project)
+
+    def version(plan: dict[str, dict]) -> str:
+        return plan["app-version"]["inputs"]["galleryImageVersionName"]
+
+    def scale_set_image(plan: dict[str, dict]) -> str:
+        vmss = plan["app-fleet-vmss"]["inputs"]
+        return vmss["virtualMachineProfile"]["storageProfile"]["imageReference"]["id"]
+
+    assert re.fullmatch(r"1\.0\.\d+", version(before))  # appVersion 1.0.0: Major.Minor 1.0
+    assert version(again) == version(before)  # the same build: the same version, no change
+    assert version(after) != version(before)
+    for plan in (before, after):
+        assert scale_set_image(plan).endswith(
+            f"/galleries/immutable_images/images/app/versions/{version(plan)}"
+        )
+        options = plan["app-version"]["options"]
+        assert options["deleteBeforeReplace"] is False
+        assert options["retainOnDelete"] is True
+    # The base image is not published in the gallery and did not change.
+    assert before["base-image"]["inputs"]["imageName"] == after["base-image"]["inputs"]["imageName"]

@@ -21,6 +21,7 @@ IMAGE_TYPES = {
     "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
     "gcp:compute/image:Image",
     "azure-native:compute:Image",
+    "azure-native:compute:GalleryImageVersion",  # a scale set may still use the old one
 }
 
 

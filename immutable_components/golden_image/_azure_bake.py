@@ -15,7 +15,9 @@
 ``{name}-test-*``         (with ``test``) NIC, VM, ready, run, ``-test-deallocated``
 ``{name}-definition``     (with ``gallery``) the gallery image definition: the channel
 ``{name}-version``        (with ``gallery``) the image version, from the managed image,
-                          created only after the test passed, replicated to the regions
+                          created only after the test passed, replicated to the regions;
+                          named by the build (``AzureGallery.version_name``), retained
+                          when replaced or destroyed
 
 Why generalized, through the Azure CLI: an image for a fleet must be generalized, so each
 VM gets its own admin user, SSH key, host keys and hostname (a *specialized* image would
@@ -29,6 +31,29 @@ Why the version is created after the test instead of flipping ``exclude_from_lat
 a resource cannot be created with one value and changed to another in the same update,
 so the only declarative "not visible until tested" is "not created until tested". The
 test boots from the managed image; the version is made from that image afterwards.
+
+Why one version per build, never replaced in place: a scale set rolls only when its image
+reference (the version id) changes. azure-native replaces a ``GalleryImageVersion`` only
+when a path parameter changes (gallery, definition, version name, resource group:
+pulumi/pulumi-azure-native ``provider/pkg/provider/diff.go`` and the schema's
+``willReplaceOnChanges``). A new ``storageProfile.source`` under the same name is an
+in-place update that keeps the id (and Azure kept serving the old image after one:
+hashicorp/terraform-provider-azurerm#2301); deleting and recreating it keeps the id too.
+Either way the scale set never rolls. So:
+
+* the version is named by the build (``AzureGallery.version_name``: ``Major.Minor`` plus a
+  patch from the build hash), so each build is a new version id;
+* ``storageProfile`` is in ``replace_on_changes``: under a pinned ``Major.Minor.Patch`` a
+  new source is a create, which azure-native refuses while the version exists ("cannot
+  create already existing resource": ``provider/pkg/azure/client_azcore.go``
+  ``CanCreate``), so ``up`` fails before anything using the version changes;
+* it is never deleted before its replacement exists and is retained when replaced or
+  destroyed, like the managed image: instances still on it, or put back on it by the
+  scale set's rollback of failed instances, need it.
+
+A definition with versions cannot be deleted ("CannotDeleteResource: Cannot delete
+resource while nested resources exist"), so ``pulumi destroy`` stops at
+``{name}-definition`` until its versions are deleted (``az sig image-version delete``).
 """
 
 from __future__ import annotations
@@ -299,11 +324,13 @@ def bake(b: AzureBuilder, component: GoldenImage, name: str, plan: BakePlan) -> 
         **common,
     )
     regions = [b.location, *g.replica_regions]
+    h = plan.build_hash
+    version_name = g.version_name(h) if isinstance(h, str) else h.apply(g.version_name)
     version = compute.GalleryImageVersion(
         f"{name}-version",
         gallery_name=g.gallery_name,
         gallery_image_name=definition.name,
-        gallery_image_version_name=g.version,
+        gallery_image_version_name=version_name,
         publishing_profile=compute.GalleryImageVersionPublishingProfileArgs(
             exclude_from_latest=False,
             replica_count=g.replica_count,
@@ -324,7 +351,8 @@ def bake(b: AzureBuilder, component: GoldenImage, name: str, plan: BakePlan) -> 
         opts=pulumi.ResourceOptions(
             parent=component,
             depends_on=[gate] if gate is not None else [],
-            delete_before_replace=True,
+            replace_on_changes=["storageProfile"],
+            retain_on_delete=True,
             custom_timeouts=timeouts,
         ),
         **common,

@@ -34,7 +34,10 @@ IMAGE_ID = re.compile(
 )
 GALLERY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._]{0,78}[A-Za-z0-9])?$")
 IDENTIFIER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
-VERSION = re.compile(r"^(\d{1,9})\.(\d{1,9})\.(\d{1,9})$")
+VERSION = re.compile(r"^(\d{1,10})\.(\d{1,10})(?:\.(\d{1,10}))?$")
+PATCH_HEX_DIGITS = 7
+"""A derived patch is the build hash's first 7 hex digits as an integer: 0 to 268435455,
+always inside the 32-bit range Azure allows."""
 IMAGE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61})$")
 USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 STORAGE_TYPES = ("StandardSSD_LRS", "Premium_LRS", "Standard_LRS", "StandardSSD_ZRS", "Premium_ZRS")
@@ -66,15 +69,26 @@ class AzureMarketplaceImage:
 @dataclass(frozen=True, kw_only=True)
 class AzureGallery:
     """Publish into an existing Azure Compute Gallery: an image definition (the channel)
-    and one image version per bake."""
+    and one image version per build, kept when a newer build replaces it."""
 
     gallery_name: pulumi.Input[str]
     """The gallery (letters, digits, ``.`` and ``_``; it must exist, e.g. a
     ``azure_native.compute.Gallery`` in the same stack)."""
     version: str
-    """The image version, ``Major.Minor.Patch``. Consumers following the definition get
-    the highest version: bump it with each release. A rebake under the same version
-    replaces it (deleted, then created again)."""
+    """``Major.Minor`` (each build its own version) or a pinned ``Major.Minor.Patch``.
+
+    With ``Major.Minor`` every build publishes ``Major.Minor.<patch>``, the patch being the
+    first 7 hex digits of the build hash as an integer (below 2**28): a new build is a new
+    version id, so a scale set on :attr:`GoldenImage.image_id` rolls to it, and the same
+    build always gets the same id. The patch is not chronological: consumers following
+    the definition's *latest* get the highest number, which inside one ``Major.Minor`` is
+    whichever hash is larger (earlier versions are retained). Bump Minor (or Major) with
+    each release that "latest" must pick.
+
+    A pinned ``Major.Minor.Patch`` holds exactly one build. A changed build under it is a
+    replacement of ``{name}-version`` under the same name: the preview shows it, and
+    ``pulumi up`` fails when creating it (azure-native refuses to create a version that
+    exists), before anything using the version changes. Then change the version."""
     publisher: str = "immutable-components"
     """Image definition identifier: publisher. Default: ``immutable-components``."""
     offer: str | None = None
@@ -100,8 +114,13 @@ class AzureGallery:
             "letter or digit",
         )
         m = VERSION.match(self.version) if isinstance(self.version, str) else None
-        if m is None or any(int(part) > 2**31 - 1 for part in m.groups()):
-            check.fail(f"{f}.version", self.version, "'Major.Minor.Patch' of 32-bit integers")
+        if m is None or any(p is not None and int(p) > 2**31 - 1 for p in m.groups()):
+            check.fail(
+                f"{f}.version",
+                self.version,
+                "'Major.Minor' (the patch comes from the build hash) or a pinned "
+                "'Major.Minor.Patch', each part an integer from 0 to 2147483647",
+            )
         for attr in ("publisher", "offer", "sku"):
             value = getattr(self, attr)
             if value is not None:
@@ -118,6 +137,13 @@ class AzureGallery:
             check.fail(f"{f}.replica_regions", list(self.replica_regions), "no duplicates")
         check.int_range(f"{f}.replica_count", self.replica_count, 1, 50)
         check.one_of(f"{f}.storage_account_type", self.storage_account_type, REPLICA_STORAGE)
+
+    def version_name(self, build_hash: str) -> str:
+        """The name of the version a build publishes: :attr:`version` when pinned, else
+        ``Major.Minor.<int of the hash's first 7 hex digits>``."""
+        if self.version.count(".") == 2:
+            return self.version
+        return f"{self.version}.{int(build_hash[:PATCH_HEX_DIGITS], 16)}"
 
 
 AzureSource = Union[str, pulumi.Output, GoldenImage, AzureMarketplaceImage]  # noqa: UP007

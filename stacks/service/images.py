@@ -62,8 +62,14 @@ def gcp_builder(s: Settings, source, app_version: str | None):
 
 
 def azure_builder(s: Settings, source, app_version: str | None):
+    """The app is published in the gallery as ``<Major>.<Minor of appVersion>.<patch>``,
+    the patch taken from the build hash: every build is a new version the scale set rolls
+    to. "Latest" in the definition is chronological only across Minor versions."""
     gallery = (
-        ic.AzureGallery(gallery_name=s.require("azureGalleryName"), version=app_version)
+        ic.AzureGallery(
+            gallery_name=s.require("azureGalleryName"),
+            version=".".join(app_version.split(".")[:2]),
+        )
         if app_version
         else None
     )
