@@ -70,7 +70,9 @@ class DriftRuleArgs:
     (AWS Config rule + EventBridge/SNS alerts), ``GcpDriftTarget`` (trusted image projects
     org policy) or ``AzureDriftTarget`` (Azure Policy definition + assignment)."""
     approved_images: Sequence[ImageRef]
-    """The images instances may run: GoldenImages (their ``image_id`` is used), image ids
+    """The images instances may run: GoldenImages (their ``image_id``; while a GoldenImage
+    bakes, its builder's source image too, so the builder is no finding; on GCP the chain's
+    vendor image as well, so the next rebake may boot), image ids
     (AWS ``ami-...``, GCP ``projects/<p>/global/images/<name>``, Azure image or gallery image
     version resource ids) or Outputs of them. At least one. Duplicates are dropped and the
     set is sorted, so reordering this list changes nothing."""
@@ -153,6 +155,10 @@ def collect_image_ids(
                     f"an image of the target's cloud ({target.cloud})",
                 )
             ids.append(entry.image_id)
+            # The bakery's instances boot the builder's source while the image bakes.
+            ids.extend(pulumi.Output.from_input(s) for s in entry.bakery_sources)
+            if getattr(target, "approves_chain_roots", False):
+                ids.append(pulumi.Output.from_input(entry.root_source))
         elif is_unknown(entry):
             ids.append(pulumi.Output.from_input(entry))
         elif isinstance(entry, str):

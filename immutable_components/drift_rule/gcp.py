@@ -60,6 +60,10 @@ class GcpDriftTarget:
     """
 
     cloud = "gcp"
+    approves_chain_roots = True
+    """The policy is preventive and per project: the projects of the approved GoldenImages'
+    vendor images (``ubuntu-os-cloud``...) are trusted too, or the next rebake's builder
+    could not boot."""
 
     project: str
     """The project the policy applies to (its id)."""

@@ -255,6 +255,15 @@ class GoldenImage(pulumi.ComponentResource):
         )
         self.origin_value = result.origin
         self.copy_regions: tuple[str, ...] = result.copy_regions
+        # What a drift rule must let boot: the builder's source while this deployment bakes
+        # (the bakery is cleaned up by the next `up`, and the approval with it), and the
+        # chain's root source (a vendor image) for clouds whose policy is preventive (GCP).
+        self.bakery_sources: list[pulumi.Input[str]] = (
+            [builder.source_label()] if result.origin == "bake" else []
+        )
+        self.root_source: pulumi.Input[str] = (
+            parent.root_source if parent is not None else builder.source_label()
+        )
         self.image_id = result.image_id
         self.image_name = pulumi.Output.from_input(image_name)
         self.build_hash = pulumi.Output.from_input(self._build_hash)

@@ -9,6 +9,9 @@ any provider plugin. This module adds what a test of an infrastructure component
   invoke (data source) token it does not know.
 * :class:`RecordingMonitor` records every registration with its inputs, parent,
   dependencies and resource options, in construction order.
+* :class:`FakeCloud` runs a program as successive deployments against one persistent fake
+  cloud and returns the steps between them (``create``, ``update``, ``replace``, ``delete``,
+  ``same``): see ``_sequence``.
 * :func:`mocked` (and the ``pulumi_mocks`` pytest fixture, registered as a pytest plugin
   when this package is installed) installs both for the duration of a test and restores
   the runtime afterwards.
@@ -41,6 +44,7 @@ from ._recording import (
     track_construction,
     uninstall,
 )
+from ._sequence import Deployment, DeploymentFailed, FakeCloud, FakeImage, Step
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -49,10 +53,15 @@ __all__ = [
     "RESOURCE_OUTPUTS",
     "SECRET_MARK",
     "UNKNOWN_MARK",
+    "Deployment",
+    "DeploymentFailed",
+    "FakeCloud",
+    "FakeImage",
     "MockRun",
     "RecordingMocks",
     "RecordingMonitor",
     "Registration",
+    "Step",
     "UnmockedInvokeError",
     "hex_id",
     "install",

@@ -67,12 +67,33 @@ def test_golden_image_and_output_ids_feed_the_rule(pulumi_mocks):
     d = make(images=[img, pulumi.Output.from_input(ami(3))])
     image_id = pulumi_mocks.resolve(img.image_id)
     rule = pulumi_mocks.one(RULE, "drift-approved-amis")
-    assert json.loads(rule.inputs["inputParameters"]) == {
-        "amiIds": ",".join(sorted([image_id, ami(3)]))
-    }
+    # While the image bakes, its builder boots ami(9): approved for the bake, so the builder
+    # is no finding (the next `up` reuses the image, and the approval goes with the bakery).
+    approved = sorted([image_id, ami(3), ami(9)])
+    assert json.loads(rule.inputs["inputParameters"]) == {"amiIds": ",".join(approved)}
     ami_urn = pulumi_mocks.one("aws:ec2/amiFromInstance:AmiFromInstance", "base-image").urn
     assert ami_urn in rule.dependencies
-    assert pulumi_mocks.resolve(d.approved_image_ids) == sorted([image_id, ami(3)])
+    assert pulumi_mocks.resolve(d.approved_image_ids) == approved
+
+
+def test_a_reused_image_approves_no_builder_source(pulumi_mocks):
+    from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs, RunCommands
+
+    held = "ami-0bbbbbbbbbbbbbbbb"
+    pulumi_mocks.mocks.register_invoke(
+        "aws:ec2/getAmiIds:getAmiIds", lambda c: {"id": c.region, "ids": [held]}
+    )
+    img = GoldenImage(
+        "base",
+        GoldenImageArgs(
+            builder=AwsBuilder(
+                source=ami(9), subnet_id="subnet-0123456789abcdef0", ssh_cidrs=["10.0.0.0/8"]
+            ),
+            provisioners=[RunCommands(commands=["true"])],
+        ),
+    )
+    d = make(images=[img])
+    assert pulumi_mocks.resolve(d.approved_image_ids) == [held]
 
 
 @pytest.mark.parametrize(("count", "kind"), [(20, "AWS"), (21, "AWS"), (22, "CUSTOM_POLICY")])
