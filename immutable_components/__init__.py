@@ -19,10 +19,12 @@ from .blue_green import (
 )
 from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
 from .errors import (
+    AwsIdentityError,
     ComponentInputError,
     RolloutConflict,
     RolloutError,
     RolloutFailed,
+    RolloutTargetMissing,
     RolloutTimeout,
 )
 from .golden_image import (
@@ -76,6 +78,7 @@ __all__ = [
     "AwsBuilder",
     "AwsDistribution",
     "AwsDriftTarget",
+    "AwsIdentityError",
     "AwsImageLookup",
     "AzureBuilder",
     "AzureDriftTarget",
@@ -109,6 +112,7 @@ __all__ = [
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
+    "RolloutTargetMissing",
     "RolloutTimeout",
     "RunCommands",
     "RunScript",

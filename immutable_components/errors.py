@@ -1,9 +1,11 @@
 """The library's errors, in one place.
 
 ``ComponentInputError`` (a ``ValueError``) is raised at construction for a bad input.
-``RolloutError`` (a ``RuntimeError``) and its subclasses are raised while a release rolls
-out, by the code that runs in the Pulumi engine during ``pulumi up``; the update of the
-resource that raised them fails with their message.
+``AwsIdentityError`` (a ``ValueError``) is raised for AWS identity settings (the stack's
+``aws:`` config, an explicit ``aws.Provider``'s settings) of a shape the library cannot act
+with. ``RolloutError`` (a ``RuntimeError``) and its subclasses are raised while a release
+rolls out, by the code that runs in the Pulumi engine's dynamic-provider process during
+``pulumi up``; the operation of the resource that raised them fails with their message.
 
 Every component validates its inputs when it is constructed, before any resource is
 registered, and raises :class:`ComponentInputError` naming the component, the field,
@@ -16,11 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AwsIdentityError",
     "ComponentInputError",
     "ImageConflict",
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
+    "RolloutTargetMissing",
     "RolloutTimeout",
 ]
 
@@ -56,6 +60,23 @@ class ImageConflict(RuntimeError):
         self.image_ids = image_ids
         self.build_hash = build_hash
         super().__init__(message)
+
+
+class AwsIdentityError(ValueError):
+    """An AWS identity setting of a shape the library cannot act with.
+
+    Attributes:
+        setting: where the value came from, e.g. ``aws:assumeRoles[0].roleArn`` (stack
+            config) or ``aws.Provider 'ireland' profile``.
+        value: the rejected value.
+        accepted: what would have been accepted, in a few words.
+    """
+
+    def __init__(self, setting: str, value: Any, accepted: str) -> None:
+        self.setting = setting
+        self.value = value
+        self.accepted = accepted
+        super().__init__(f"`{setting}` = {_show(value)} is not accepted: {accepted}")
 
 
 class RolloutError(RuntimeError):
@@ -97,6 +118,26 @@ class RolloutTimeout(RolloutError):
 
 class RolloutConflict(RolloutError):
     """Another instance refresh, for a different target, is running on the group."""
+
+
+class RolloutTargetMissing(RolloutError):
+    """The rollout's identity does not see its Auto Scaling group: another account or region.
+
+    Attributes (besides :class:`RolloutError`'s): ``region``, the region asked, and
+    ``account``, the account the credentials belong to (``None`` when STS did not say).
+    """
+
+    def __init__(self, message: str, *, group: str, region: str, account: str | None) -> None:
+        self.region = region
+        self.account = account
+        super().__init__(
+            message,
+            group=group,
+            refresh_id=None,
+            status=None,
+            reason="group not found",
+            percentage_complete=None,
+        )
 
 
 def _show(value: Any) -> str:

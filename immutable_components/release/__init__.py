@@ -7,6 +7,8 @@
 - :class:`InstanceRefresh` (with :class:`InstanceRefreshArgs`): the Pulumi dynamic resource a
   fleet registers next to its group; ``pulumi up`` on a new version rolls and waits.
 - :class:`RefreshPreferences`: how instances are replaced.
+- :class:`Identity`, :func:`provider_identity`: the ``aws`` provider's identity the rollout acts
+  with (``InstanceRefreshArgs.identity``; see :mod:`immutable_components._aws_identity`).
 - :func:`start_refresh`, :func:`wait_for_refresh`: the same, in plain boto3.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .._aws_identity import Identity, provider_identity
 from .aws import LaunchTemplateRelease
 from .aws_args import EbsVolume, InstanceMaintenancePolicy, LaunchTemplateReleaseArgs
 from .preferences import RefreshPreferences
@@ -27,12 +30,14 @@ __all__ = [
     "EbsVolume",
     "GcpInstanceGroupRelease",
     "GcpInstanceGroupReleaseArgs",
+    "Identity",
     "InstanceMaintenancePolicy",
     "InstanceRefresh",
     "InstanceRefreshArgs",
     "LaunchTemplateRelease",
     "LaunchTemplateReleaseArgs",
     "RefreshPreferences",
+    "provider_identity",
     "start_refresh",
     "wait_for_refresh",
 ]

@@ -13,6 +13,14 @@ Resources, all children of the component, in order:
                        ``mixedInstancesPolicy``) and ``desiredCapacity`` under ``ignore_changes``
 ``{name}-rollout``     ``InstanceRefresh``: on a new version (or a new list of instance types),
                        rolls the group and waits
+
+The rollout is a dynamic resource: its calls to Auto Scaling run in the engine's separate
+dynamic-provider process, not in this program, and act as the group's ``aws`` provider. With
+the default provider, the rollout reads the stack's ``aws:`` config itself; with an explicit
+``aws.Provider`` (``opts.provider`` / ``opts.providers`` of the component), the component
+hands it that provider's region, profile, shared files and role chain (``identity``), and
+``refresh_role_arn`` is assumed after them. Its first ``pulumi up`` fails if that identity
+does not see the group (see :mod:`~immutable_components.release.refresh`).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .._aws_identity import provider_identity
 from .._validate import Check
 from ..golden_image import GoldenImage
 from . import _lookups
@@ -97,6 +106,10 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         types = args.instance_types()
         mixed = mixed_instances_policy(types) if len(types) > 1 else None
         group = self._group(template, version, mixed, stable_tags, gates)
+        # The rollout runs in another process, which sees no explicit provider: hand it the
+        # settings of the one the group uses (None: the default provider, whose stack config
+        # the rollout's own provider reads).
+        explicit = group.get_provider("aws:autoscaling/group:Group")
         InstanceRefresh(
             f"{name}-rollout",
             InstanceRefreshArgs(
@@ -107,6 +120,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
                 preferences=args.refresh,
                 region=self._region,
                 role_arn=args.refresh_role_arn,
+                identity=provider_identity(explicit) if explicit is not None else None,
                 timeout_minutes=args.refresh_timeout_minutes,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),

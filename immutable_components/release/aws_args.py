@@ -164,8 +164,9 @@ class LaunchTemplateReleaseArgs:
     refresh_timeout_minutes: int = 60
     """How long ``pulumi up`` waits for a rollout before it fails. Default: 60."""
     refresh_role_arn: pulumi.Input[str] | None = None
-    """A role the rollout assumes to call Auto Scaling. Default: the credentials
-    ``pulumi up`` runs with."""
+    """A role the rollout assumes to call Auto Scaling, after the ``aws`` provider's own
+    role chain. Default: none, the rollout acts as the group's ``aws`` provider (the stack's
+    ``aws:`` config, or an explicit provider's region, profile and roles)."""
     region: str | None = None
     """The region of every resource. Default: the ``aws`` provider's region."""
     tags: Mapping[str, str] = field(default_factory=dict)

@@ -3,13 +3,18 @@
 The fleet keeps its Auto Scaling group's ``launchTemplate`` under ``ignore_changes`` and
 hands the pinned version to this resource instead:
 
-- **create** starts nothing: the group was just created on this version. It records it.
+- **create** starts nothing: the group was just created on this version. It checks that its
+  identity sees the group (``DescribeAutoScalingGroups`` in the group's region) and records
+  the version; a group missing there (credentials of another account, another region)
+  fails the first ``pulumi up`` with :class:`~immutable_components.errors.RolloutTargetMissing`,
+  naming the group, the region and the account the credentials belong to, instead of the
+  first release.
 - **diff** proposes an update only when the launch template id or version, or the mixed
   instances policy (instance types, distribution), changes; a new group name or region
   replaces the resource (a new group starts on its version, so the
   replacement's create starts nothing either). A change of preferences, timeout, poll
-  interval or role alone is *no change*: nothing would happen in AWS, so a preview shows
-  nothing; the new values are used by the next rollout.
+  interval, role or identity alone is *no change*: nothing would happen in AWS, so a preview
+  shows nothing; the new values are used by the next rollout.
 - **update** starts a rolling instance refresh with the new launch template and version (with
   ``mixed_instances_policy``: that policy, naming them) as its ``DesiredConfiguration`` and
   waits until it ends (see
@@ -19,13 +24,29 @@ hands the pinned version to this resource instead:
   tries again (and adopts the refresh if it is still running towards the same version).
 - **delete** and **read** do nothing: there is nothing in AWS to delete or read back.
 
-Where it runs: a dynamic provider runs inside the Pulumi engine's Python process for this
-program, *with the AWS credentials of that process* (the default boto3 chain: environment,
-``AWS_PROFILE``, SSO, instance role), not with the ``aws`` provider's configuration; use
-``role_arn`` to act as another role. ``region`` is an explicit input; when it is not given,
-``InstanceRefresh`` takes the stack's ``aws:region`` config. The provider is pickled by
-reference (module-level class, no state), so this library must be importable where
-``pulumi up`` runs (it is, if the program imports it).
+Where it runs, and as whom: a Python dynamic provider does not run in the program's
+process. The engine starts a separate provider process (``pulumi-python``'s dynamic
+provider host) and unpickles this provider there, with the CLI's environment only, so
+boto3's default chain there knows nothing of the ``aws`` provider's settings. The identity
+is therefore carried over (see :mod:`immutable_components._aws_identity`):
+
+- with the default ``aws`` provider, the provider's ``configure()`` reads the stack's
+  ``aws:`` config, which the engine hands to dynamic providers: ``aws:region``,
+  ``aws:profile``, ``aws:sharedConfigFiles``, ``aws:sharedCredentialsFiles``,
+  ``aws:stsRegion`` and the role chain ``aws:assumeRoles`` (or v6's ``aws:assumeRole``);
+- with an explicit ``aws.Provider``, ``identity`` carries that provider's settings (an
+  explicit provider does not read the stack's ``aws:`` config, so neither does the rollout);
+  ``LaunchTemplateRelease`` passes them for the provider its group uses;
+- ``role_arn``, when given, is assumed last, after the chain (session name
+  ``immutable-refresh-<group>``, as for chain roles that name none);
+- ``region`` (an input; default ``identity``'s region, else the stack's ``aws:region``) is
+  where the clients are made.
+
+Static keys (``aws:accessKey``, an explicit provider's ``access_key``) are not carried: the
+process's environment then applies, and a wrong account fails at create. Assumed
+credentials refresh themselves before they expire (a rollout can outlast a role session's
+hour). The provider is pickled by reference (module-level class, no state), so this library
+must be importable where ``pulumi up`` runs (it is, if the program imports it).
 """
 
 from __future__ import annotations
@@ -33,17 +54,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import boto3
-import botocore.session
 import pulumi
 import pulumi.dynamic
 from botocore.config import Config
-from botocore.credentials import RefreshableCredentials
 
+from .._aws_identity import Identity, caller
 from .._validate import Check, is_unknown
+from ..errors import AwsIdentityError, RolloutTargetMissing
 from .mixed_policy import plain, validate_policy
 from .preferences import RefreshPreferences, whole
 from .rollout import start_refresh, wait_for_refresh
@@ -61,6 +81,7 @@ _WIRE = {
     "preferences": "preferences",
     "region": "region",
     "role_arn": "roleArn",
+    "identity": "identity",
     "timeout_minutes": "timeoutMinutes",
     "poll_seconds": "pollSeconds",
     "last_refresh_id": "lastRefreshId",
@@ -108,11 +129,19 @@ class InstanceRefreshArgs:
     rollback on (see :class:`RefreshPreferences`)."""
 
     region: pulumi.Input[str] | None = None
-    """The group's region. Default: the stack's ``aws:region`` config."""
+    """The group's region. Default: ``identity``'s region, else the stack's ``aws:region``."""
 
     role_arn: pulumi.Input[str] | None = None
     """An IAM role to assume (session name ``immutable-refresh-<group>``) for the refresh
-    calls. Default: the credentials ``pulumi up`` runs with."""
+    calls, after the identity's own role chain. Default: none, the identity acts itself."""
+
+    identity: Identity | pulumi.Input[Mapping[str, Any]] | None = None
+    """The settings of the explicit ``aws.Provider`` the group was made with: an
+    :class:`~immutable_components._aws_identity.Identity`, or its props, e.g.
+    ``provider_identity(provider)`` (an Output; both in ``immutable_components.release``).
+    They replace the stack's ``aws:`` config, as an explicit provider does. Default: None,
+    the stack's ``aws:`` config (the default provider's identity), read by the provider's
+    ``configure()``."""
 
     timeout_minutes: int = 60
     """How long ``pulumi up`` waits for a rollout before failing; the refresh then keeps
@@ -152,6 +181,7 @@ class InstanceRefreshArgs:
         check.aws_region("region", region)
         if self.role_arn is not None:
             check.arn("role_arn", self.role_arn, service="iam")
+        identity_props(check, self.identity)
         check.int_range("timeout_minutes", self.timeout_minutes, 1)
         pauses = self.preferences.minimum_wait_seconds()
         if isinstance(self.timeout_minutes, int) and self.timeout_minutes * 60 <= pauses:
@@ -167,17 +197,47 @@ class InstanceRefreshArgs:
 class InstanceRefreshProvider(pulumi.dynamic.ResourceProvider):
     """The dynamic provider behind :class:`InstanceRefresh` (see the module docstring).
 
-    Stateless and module-level, so Pulumi's serializer (dill) pickles it by reference; the
-    boto3 clients are made inside each call.
+    Module-level and without state when it is pickled (in the program), so Pulumi's serializer
+    (dill) pickles it by reference; in the provider process ``configure()`` adds the stack's
+    identity. The boto3 clients are made inside each call.
     """
 
     serialize_as_secret_always = False  # it captures nothing secret
 
+    # Set by configure() in the provider process; None until then (the default chain).
+    _stack_identity: Identity | None = None
+
+    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
+        """Read the stack's ``aws:`` config: the default provider's identity.
+
+        Raises :class:`~immutable_components.errors.AwsIdentityError` for a setting of a
+        shape the rollout cannot act with, so every operation fails with that message.
+        """
+        self._stack_identity = Identity.from_stack_config(req.config)
+
+    def identity(self, props: Mapping[str, Any]) -> Identity:
+        """Who the calls for ``props`` are made as: the explicit provider's settings
+        (``identity``), else the stack's; in ``region``; then ``roleArn``, assumed last."""
+        explicit = props.get("identity")
+        base = Identity.from_props(explicit) if explicit else self._stack_identity or Identity()
+        region = props.get("region") or base.region
+        identity = replace(base, region=str(region) if region else None)
+        role_arn = props.get("roleArn")
+        if role_arn:
+            group = str(props["autoScalingGroupName"])
+            identity = identity.with_role(str(role_arn), session_name(group))
+        return identity
+
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        """Start nothing: the group was created on this version. Record it."""
+        """Start nothing: the group was created on this version. Check that the identity
+        sees the group in its region (raise :class:`RolloutTargetMissing` if not); record it."""
+        group = str(props["autoScalingGroupName"])
+        identity = self.identity(props)
+        session = aws_session(identity, group)
+        verify_group(autoscaling_client(session), session, group, identity.region)
         outs = _inputs(props)
         outs.update(lastRefreshId=None, lastRefreshStatus=None)
-        return pulumi.dynamic.CreateResult(id_=str(props["autoScalingGroupName"]), outs=outs)
+        return pulumi.dynamic.CreateResult(id_=group, outs=outs)
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -204,7 +264,7 @@ class InstanceRefreshProvider(pulumi.dynamic.ResourceProvider):
         version = whole(news["launchTemplateVersion"])
         if isinstance(version, bool) or not isinstance(version, int):
             raise ValueError(f"launchTemplateVersion must be a whole number, not {version!r}")
-        client = autoscaling_client(news.get("region"), news.get("roleArn"), group)
+        client = autoscaling_client(aws_session(self.identity(news), group))
         refresh_id = start_refresh(
             client,
             group,
@@ -244,40 +304,71 @@ def session_name(group: str) -> str:
     return re.sub(r"[^A-Za-z0-9_+=,.@-]", "-", f"immutable-refresh-{group}")[:64]
 
 
-def aws_session(region: str | None, role_arn: str | None, group: str) -> boto3.session.Session:
-    """The engine process's default credentials, or a role assumed from them.
-
-    Assumed credentials refresh themselves before they expire (a role session lasts one
-    hour by default, and a rollout may take longer).
-    """
-    core = botocore.session.get_session()
-    base = boto3.session.Session(botocore_session=core, region_name=region)
-    if not role_arn:
-        return base
-    sts = base.client("sts")  # signs with the process's own credentials
-
-    def fetch() -> dict[str, str]:
-        answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name(group))
-        credentials = answer["Credentials"]
-        return {
-            "access_key": credentials["AccessKeyId"],
-            "secret_key": credentials["SecretAccessKey"],
-            "token": credentials["SessionToken"],
-            "expiry_time": credentials["Expiration"].isoformat(),
-        }
-
-    # botocore has no public setter for refreshable credentials on a session; setting
-    # ``_credentials`` is the usual way, and clients made from it from now on use them.
-    core._credentials = RefreshableCredentials.create_from_metadata(
-        metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
-    )
-    return base
+def aws_session(identity: Identity, group: str) -> Any:
+    """A boto3 session acting as ``identity`` (see :meth:`Identity.session`); roles that name
+    no session are named ``immutable-refresh-<group>``."""
+    return identity.session(session_name=session_name(group))
 
 
-def autoscaling_client(region: str | None, role_arn: str | None, group: str) -> Any:
+def autoscaling_client(session: Any) -> Any:
     """An autoscaling client with standard retries (throttling during a long wait)."""
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
-    return aws_session(region, role_arn, group).client("autoscaling", config=config)
+    return session.client("autoscaling", config=config)
+
+
+def verify_group(client: Any, session: Any, group: str, region: str | None) -> None:
+    """Raise :class:`RolloutTargetMissing` unless ``group`` is among the groups ``client``
+    sees (one ``DescribeAutoScalingGroups``), naming the region and the account (STS)."""
+    answer = client.describe_auto_scaling_groups(AutoScalingGroupNames=[group])
+    if any(g.get("AutoScalingGroupName") == group for g in answer.get("AutoScalingGroups", [])):
+        return
+    where = region or client.meta.region_name
+    account, who = caller(session)
+    raise RolloutTargetMissing(
+        f"Auto Scaling group {group!r} is not in region {where} of {who}: the rollout's "
+        "identity does not see the group it is to roll. It acts as the stack's `aws` "
+        "provider (`aws:region`, `aws:profile`, `aws:assumeRoles`, or an explicit "
+        "provider's settings; then `role_arn`), with the CLI's environment beneath; check "
+        "that these name the account and region the group was created in.",
+        group=group,
+        region=str(where),
+        account=account,
+    )
+
+
+def identity_props(check: Check, identity: Any) -> Any:
+    """``identity`` as the resource's ``identity`` input (props, or an Output of them);
+    a plain value of a bad shape fails ``check`` naming the setting."""
+    if identity is None or is_unknown(identity):
+        return identity
+    if isinstance(identity, Identity):
+        identity = identity.to_props()
+    if not isinstance(identity, Mapping):
+        check.fail("identity", identity, "an Identity, or its props (a mapping)")
+    if _has_unknown(identity):
+        return dict(identity)
+    try:
+        return Identity.from_props(identity).to_props()
+    except AwsIdentityError as error:
+        check.fail(error.setting, error.value, error.accepted)
+
+
+def _has_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+def _region_of(identity: Any) -> Any:
+    if isinstance(identity, Identity):
+        return identity.region
+    if isinstance(identity, Mapping):
+        return identity.get("region")
+    return None
 
 
 class InstanceRefresh(pulumi.dynamic.Resource, module="immutable", name="InstanceRefresh"):
@@ -305,7 +396,11 @@ class InstanceRefresh(pulumi.dynamic.Resource, module="immutable", name="Instanc
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check = Check("InstanceRefresh", name)
-        region = args.region if args.region is not None else pulumi.Config("aws").get("region")
+        region = args.region
+        if region is None:
+            region = _region_of(args.identity)
+        if region is None:
+            region = pulumi.Config("aws").get("region")
         args.validate(check, region)
         props: dict[str, Any] = {
             "auto_scaling_group_name": args.auto_scaling_group_name,
@@ -315,6 +410,7 @@ class InstanceRefresh(pulumi.dynamic.Resource, module="immutable", name="Instanc
             "preferences": args.preferences.to_api(),
             "region": region,
             "role_arn": args.role_arn,
+            "identity": identity_props(check, args.identity),
             "timeout_minutes": args.timeout_minutes,
             "poll_seconds": args.poll_seconds,
             "last_refresh_id": None,

@@ -11,6 +11,7 @@ import pulumi
 import pytest
 
 from immutable_components import (
+    AwsIdentityError,
     ComponentInputError,
     EbsVolume,
     InstanceMaintenancePolicy,
@@ -18,6 +19,7 @@ from immutable_components import (
     LaunchTemplateReleaseArgs,
     RefreshPreferences,
 )
+from immutable_components.release.refresh import InstanceRefreshProvider
 
 AMI = "ami-0123456789abcdef0"
 SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
@@ -576,3 +578,84 @@ def test_rollout_follows_an_explicit_providers_region_not_the_stack_setting(pulu
     ireland = aws.Provider("ireland", region="eu-west-1")
     release(pulumi_mocks, opts=pulumi.ResourceOptions(providers={"aws": ireland}))
     assert pulumi_mocks.one(REFRESH).inputs["region"] == "eu-west-1"
+
+
+def explicit_provider():
+    import pulumi_aws as aws
+
+    return aws.Provider(
+        "deploy",
+        region="eu-west-1",
+        profile="prod",
+        shared_credentials_files=["/etc/aws/credentials"],
+        assume_roles=[
+            aws.ProviderAssumeRoleArgs(
+                role_arn=f"arn:aws:iam::{ACCOUNT}:role/hub", session_name="ci", duration="1h"
+            ),
+            # a plain dict, as Python users often write it (kept snake_case in the state)
+            {"role_arn": "arn:aws:iam::210987654321:role/deployer", "external_id": "ext-42"},
+        ],
+    )
+
+
+EXPLICIT_IDENTITY = {
+    "region": "eu-west-1",
+    "profile": "prod",
+    "sharedCredentialsFiles": ["/etc/aws/credentials"],
+    "assumeRoles": [
+        {
+            "roleArn": f"arn:aws:iam::{ACCOUNT}:role/hub",
+            "sessionName": "ci",
+            "durationSeconds": 3600,
+        },
+        {"roleArn": "arn:aws:iam::210987654321:role/deployer", "externalId": "ext-42"},
+    ],
+}
+
+
+@pytest.mark.parametrize("how", ["provider", "providers"])
+def test_an_explicit_providers_settings_reach_the_rollout(pulumi_mocks, how):
+    pulumi.runtime.set_config("aws:profile", "stack-profile")  # not the explicit provider's
+    provider = explicit_provider()
+    opts = (
+        pulumi.ResourceOptions(provider=provider)
+        if how == "provider"
+        else pulumi.ResourceOptions(providers={"aws": provider})
+    )
+    release(
+        pulumi_mocks,
+        replace(BASE, refresh_role_arn=f"arn:aws:iam::{ACCOUNT}:role/rollout"),
+        opts=opts,
+    )
+
+    refresh = pulumi_mocks.one(REFRESH, "web-rollout")
+    assert refresh.revealed["identity"] == EXPLICIT_IDENTITY
+    assert refresh.inputs["region"] == "eu-west-1"
+    assert refresh.inputs["roleArn"] == f"arn:aws:iam::{ACCOUNT}:role/rollout"  # assumed last
+    provider_urn = pulumi_mocks.one("pulumi:providers:aws", "deploy").urn
+    assert provider_urn in refresh.dependencies
+    # The provider's state is read from the engine, not registered: nothing else appears.
+    assert [r.name for r in pulumi_mocks.resources if r.type.startswith("pulumi:")] == ["deploy"]
+    assert pulumi_mocks.of_type("immutable:internal:ProviderState") == []
+
+
+def test_with_the_default_provider_the_rollout_reads_the_stack_config_itself(pulumi_mocks):
+    release(pulumi_mocks)
+    inputs = pulumi_mocks.one(REFRESH, "web-rollout").inputs
+    assert "identity" not in inputs  # the rollout's configure() reads aws: config
+    assert inputs["region"] == "us-east-1"
+
+
+def test_a_bad_explicit_provider_setting_reaches_the_rollout_as_is(pulumi_mocks):
+    import pulumi_aws as aws
+
+    two_files = aws.Provider("deploy", region="eu-west-1", shared_config_files=["/a", "/b"])
+    release(pulumi_mocks, opts=pulumi.ResourceOptions(provider=two_files))
+
+    identity = pulumi_mocks.one(REFRESH, "web-rollout").revealed["identity"]
+    # Not raised inside an Output: the rollout's provider rejects it when it first acts.
+    assert identity == {"region": "eu-west-1", "sharedConfigFiles": '["/a", "/b"]'}
+    with pytest.raises(AwsIdentityError, match=r"`identity\.sharedConfigFiles` = .*one path"):
+        InstanceRefreshProvider().identity(
+            {"autoScalingGroupName": "web-asg", "region": "eu-west-1", "identity": identity}
+        )

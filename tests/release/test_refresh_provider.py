@@ -1,8 +1,10 @@
-"""InstanceRefresh: the provider's create/diff/update/delete, and the resource under mocks."""
+"""InstanceRefresh: the provider's configure/create/diff/update/delete, its identity, and the
+resource under mocks."""
 
 from __future__ import annotations
 
 import base64
+import json
 
 import dill
 import pulumi
@@ -10,10 +12,18 @@ import pulumi.runtime.config
 import pulumi.runtime.settings
 import pytest
 from moto import mock_aws
+from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
-from immutable_components.errors import ComponentInputError, RolloutFailed, RolloutTimeout
+from immutable_components._aws_identity import AssumeRole, Identity
+from immutable_components.errors import (
+    AwsIdentityError,
+    ComponentInputError,
+    RolloutFailed,
+    RolloutTargetMissing,
+    RolloutTimeout,
+)
 from immutable_components.release import refresh as refresh_module
 from immutable_components.release.preferences import RefreshPreferences
 from immutable_components.release.refresh import (
@@ -53,20 +63,46 @@ def state(**changes):
 
 @pytest.fixture
 def provider_client(client, monkeypatch, clock):
-    """The provider's client is the stubbed one; its sleeping and clock are fake."""
+    """The provider's client is the stubbed one; its sleeping and clock are fake. Records the
+    identity (and group) each session was made for."""
     made = []
+    session = object()
 
-    def fake_client(region, role_arn, group):
-        made.append((region, role_arn, group))
+    def fake_session(identity, group):
+        made.append((identity, group))
+        return session
+
+    def fake_client(got):
+        assert got is session
         return client
 
+    monkeypatch.setattr(refresh_module, "aws_session", fake_session)
     monkeypatch.setattr(refresh_module, "autoscaling_client", fake_client)
     monkeypatch.setattr(refresh_module, "_sleep", clock.sleep)
     monkeypatch.setattr(refresh_module, "_clock", clock)
     return made
 
 
-def test_first_deployment_starts_nothing(stub, provider_client):
+def described_group(name=GROUP):
+    """One group as DescribeAutoScalingGroups returns it (the fields the model requires)."""
+    return {
+        "AutoScalingGroupName": name,
+        "MinSize": 1,
+        "MaxSize": 2,
+        "DesiredCapacity": 1,
+        "DefaultCooldown": 300,
+        "AvailabilityZones": ["us-east-1a"],
+        "HealthCheckType": "EC2",
+        "CreatedTime": "2026-01-01T00:00:00Z",
+    }
+
+
+def test_first_deployment_checks_the_group_and_starts_nothing(stub, provider_client):
+    stub.add_response(
+        "describe_auto_scaling_groups",
+        {"AutoScalingGroups": [described_group()]},
+        {"AutoScalingGroupNames": [GROUP]},
+    )
     result = InstanceRefreshProvider().create(state())
 
     assert result.id == GROUP
@@ -74,7 +110,18 @@ def test_first_deployment_starts_nothing(stub, provider_client):
     assert result.outs["lastRefreshId"] is None
     assert result.outs["lastRefreshStatus"] is None
     assert "__provider" not in result.outs
-    assert provider_client == []  # no client was even made; the stub saw no call
+    # One describe call (the stub allows nothing else: no refresh was started).
+    assert provider_client == [(Identity(region="us-east-1"), GROUP)]
+
+
+def test_create_fails_when_the_identity_does_not_see_the_group(stub, provider_client):
+    stub.add_response(
+        "describe_auto_scaling_groups",
+        {"AutoScalingGroups": [described_group("web-blue-2")]},  # a prefix match, not ours
+        {"AutoScalingGroupNames": [GROUP]},
+    )
+    with pytest.raises(RolloutTargetMissing, match=f"'{GROUP}' is not in region us-east-1"):
+        InstanceRefreshProvider().create(state())
 
 
 def test_update_with_the_same_version_starts_nothing(stub, provider_client):
@@ -118,7 +165,17 @@ def test_update_rolls_to_the_new_version_and_waits(stub, provider_client, clock)
     assert result.outs["lastRefreshId"] == REFRESH
     assert result.outs["lastRefreshStatus"] == "Successful"
     assert result.outs["launchTemplateVersion"] == 3.0
-    assert provider_client == [("us-east-1", ROLE, GROUP)]
+    assert provider_client == [
+        (
+            Identity(
+                region="us-east-1",
+                assume_roles=(
+                    AssumeRole(role_arn=ROLE, session_name=f"immutable-refresh-{GROUP}"),
+                ),
+            ),
+            GROUP,
+        )
+    ]
     assert clock.sleeps == [10, 15]
 
 
@@ -196,7 +253,7 @@ def test_a_new_types_list_alone_rolls_on_the_same_version(stub, provider_client)
     result = InstanceRefreshProvider().update(GROUP, olds, news)
 
     assert result.outs["lastRefreshId"] == REFRESH
-    assert provider_client == [("us-east-1", None, GROUP)]
+    assert provider_client == [(Identity(region="us-east-1"), GROUP)]
 
 
 def test_update_fails_with_the_status_reason(stub, provider_client):
@@ -238,6 +295,7 @@ def test_delete_does_nothing(stub, provider_client):
         (state(preferences={"MinHealthyPercentage": 50.0}), False, []),
         (state(timeoutMinutes=120.0, pollSeconds=30.0), False, []),
         (state(roleArn=ROLE), False, []),
+        (state(identity={"region": "us-east-1", "profile": "ops"}), False, []),
         (state(__provider="re-serialized"), False, []),
         (state(autoScalingGroupName="web-blue-2"), True, ["autoScalingGroupName"]),
         (state(region="eu-west-1"), True, ["region"]),
@@ -331,27 +389,162 @@ def test_session_name_is_deterministic_and_valid(group, name):
 
 
 def test_without_a_role_the_process_credentials_are_used(aws_env):
-    session = aws_session("eu-west-1", None, GROUP)
+    session = aws_session(Identity(region="eu-west-1"), GROUP)
     assert session.region_name == "eu-west-1"
     assert session.get_credentials().access_key == "testing"
 
 
 def test_a_role_is_assumed_with_refreshing_credentials(aws_env):
+    identity = InstanceRefreshProvider().identity(state(roleArn=ROLE))
     with mock_aws():
-        session = aws_session("us-east-1", ROLE, GROUP)
-        identity = session.client("sts").get_caller_identity()
+        session = aws_session(identity, GROUP)
+        identity_seen = session.client("sts").get_caller_identity()
         credentials = session.get_credentials()
 
-    assert identity["Arn"].endswith(f":assumed-role/deployer/immutable-refresh-{GROUP}")
+    assert identity_seen["Arn"].endswith(f":assumed-role/deployer/immutable-refresh-{GROUP}")
     assert credentials.method == "sts-assume-role"
     assert credentials.access_key != "testing"
     assert hasattr(credentials, "refresh_needed")
 
 
 def test_the_autoscaling_client_retries(aws_env):
-    client = refresh_module.autoscaling_client("us-west-2", None, GROUP)
+    client = refresh_module.autoscaling_client(aws_session(Identity(region="us-west-2"), GROUP))
     assert client.meta.region_name == "us-west-2"
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
+
+
+# Identity: the stack's config (configure), an explicit provider's settings (identity), role_arn
+
+CHAIN = [
+    {"roleArn": "arn:aws:iam::111111111111:role/hub", "sessionName": "ci", "duration": "2h"},
+    {"roleArn": "arn:aws:iam::222222222222:role/deployer", "externalId": "ext-42"},
+]
+
+
+def configured(**config):
+    provider = InstanceRefreshProvider()
+    provider.configure(ConfigureRequest(Config(raw_config=config, project_name="project")))
+    return provider
+
+
+def test_configure_reads_the_stacks_aws_config():
+    provider = configured(
+        **{
+            "aws:region": "eu-west-1",
+            "aws:profile": "prod",
+            "aws:sharedConfigFiles": '["~/work/aws-config"]',
+            "aws:assumeRoles": json.dumps(CHAIN),
+            "project:unrelated": "x",
+        }
+    )
+
+    assert provider.identity(state(roleArn=ROLE)) == Identity(
+        region="us-east-1",  # the resource's region input wins over aws:region
+        profile="prod",
+        shared_config_files=("~/work/aws-config",),
+        assume_roles=(
+            AssumeRole(
+                role_arn="arn:aws:iam::111111111111:role/hub",
+                session_name="ci",
+                duration_seconds=7200,
+            ),
+            AssumeRole(role_arn="arn:aws:iam::222222222222:role/deployer", external_id="ext-42"),
+            # role_arn, last, after the stack's chain
+            AssumeRole(role_arn=ROLE, session_name=f"immutable-refresh-{GROUP}"),
+        ),
+    )
+
+
+def test_configure_reads_v6s_single_assume_role():
+    provider = configured(**{"aws:assumeRole": {"roleArn": ROLE, "durationSeconds": 1800}})
+    assert provider.identity(state()).assume_roles == (
+        AssumeRole(role_arn=ROLE, duration_seconds=1800),
+    )
+
+
+def test_without_configure_or_config_the_default_chain_acts():
+    assert InstanceRefreshProvider().identity(state()) == Identity(region="us-east-1")
+    assert configured().identity(state()) == Identity(region="us-east-1")
+
+
+def test_an_explicit_providers_identity_replaces_the_stack_config():
+    provider = configured(**{"aws:profile": "stack-profile", "aws:assumeRoles": json.dumps(CHAIN)})
+    explicit = {
+        "region": "eu-west-1",
+        "assumeRoles": [{"roleArn": ROLE, "durationSeconds": 3600.0}],  # engine floats
+    }
+
+    identity = provider.identity(state(region="eu-west-1", identity=explicit))
+
+    # An explicit provider reads no aws: config: no stack profile, no stack chain.
+    assert identity == Identity(
+        region="eu-west-1", assume_roles=(AssumeRole(role_arn=ROLE, duration_seconds=3600),)
+    )
+
+
+def test_configure_fails_on_a_bad_setting_naming_it():
+    with pytest.raises(AwsIdentityError, match=r"`aws:assumeRoles\[1\]\.roleArn` = 'deployer'"):
+        configured(**{"aws:assumeRoles": json.dumps([CHAIN[0], {"roleArn": "deployer"}])})
+
+
+# create against moto: the group is looked up where the identity points
+
+
+@pytest.fixture
+def moto_group(aws_env, monkeypatch):
+    """A group named GROUP in us-east-1 of moto's default account 123456789012."""
+    import boto3
+
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        template = ec2.create_launch_template(
+            LaunchTemplateName="web",
+            LaunchTemplateData={"ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro"},
+        )["LaunchTemplate"]
+        boto3.client("autoscaling", region_name="us-east-1").create_auto_scaling_group(
+            AutoScalingGroupName=GROUP,
+            MinSize=0,
+            MaxSize=1,
+            AvailabilityZones=["us-east-1a"],
+            LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"], "Version": "1"},
+        )
+        yield
+
+
+def test_create_succeeds_when_the_group_is_there(moto_group):
+    result = InstanceRefreshProvider().create(state())
+    assert result.id == GROUP
+    assert result.outs["lastRefreshId"] is None
+
+
+def test_create_fails_in_another_region_naming_group_region_and_account(moto_group):
+    with pytest.raises(RolloutTargetMissing) as caught:
+        InstanceRefreshProvider().create(state(region="eu-west-1"))
+
+    message = str(caught.value)
+    assert f"Auto Scaling group '{GROUP}' is not in region eu-west-1 of account 123456789012" in (
+        message
+    )
+    assert (caught.value.group, caught.value.region, caught.value.account) == (
+        GROUP,
+        "eu-west-1",
+        "123456789012",
+    )
+
+
+def test_create_fails_in_another_account_naming_the_assumed_role(moto_group):
+    provider = configured(
+        **{"aws:assumeRoles": json.dumps([{"roleArn": "arn:aws:iam::999999999999:role/other"}])}
+    )
+    with pytest.raises(RolloutTargetMissing) as caught:
+        provider.create(state())
+
+    assert caught.value.account == "999999999999"
+    assert (
+        f"'{GROUP}' is not in region us-east-1 of account 999999999999 "
+        f"(arn:aws:sts::999999999999:assumed-role/other/immutable-refresh-{GROUP})"
+    ) in str(caught.value)
 
 
 # The resource under Pulumi's mocks
@@ -479,6 +672,42 @@ def test_region_defaults_to_the_aws_region_config(mocks):
 
 
 @pulumi.runtime.test
+def test_an_explicit_identity_is_an_input_and_gives_the_region(mocks):
+    identity = Identity(
+        region="ap-southeast-2",
+        profile="ops",
+        assume_roles=(AssumeRole(role_arn=ROLE, duration_seconds=3600),),
+    )
+    resource = InstanceRefresh("r", args(region=None, identity=identity))
+
+    def check(region):
+        inputs = mocks.registrations[0].inputs
+        assert region == "ap-southeast-2"
+        assert inputs["region"] == "ap-southeast-2"
+        assert inputs["identity"] == {
+            "region": "ap-southeast-2",
+            "profile": "ops",
+            "assumeRoles": [{"roleArn": ROLE, "durationSeconds": 3600.0}],
+        }
+
+    return resource.region.apply(check)
+
+
+@pulumi.runtime.test
+def test_identity_props_that_are_outputs_pass_unvalidated(mocks):
+    props = pulumi.Output.from_input({"region": "eu-west-1", "profile": "ops"})
+    resource = InstanceRefresh("r", args(identity=props))
+
+    def check(_):
+        assert mocks.registrations[0].inputs["identity"] == {
+            "region": "eu-west-1",
+            "profile": "ops",
+        }
+
+    return resource.id.apply(check)
+
+
+@pulumi.runtime.test
 def test_unknown_inputs_are_not_validated(mocks):
     version = pulumi.Output.from_input(7)
     InstanceRefresh("r", args(launch_template_version=version, launch_template_id=version))
@@ -499,6 +728,19 @@ BAD_ARGS = [
     ("region", {"region": None}, "or the stack config `aws:region`"),
     ("role_arn", {"role_arn": "deployer"}, "ARN of the iam service"),
     ("role_arn", {"role_arn": "arn:aws:s3:::bucket/deployer"}, "ARN of the iam service"),
+    ("identity", {"identity": "prod"}, "an Identity, or its props"),
+    (
+        r"identity\.assumeRoles\[0\]\.roleArn",
+        {"identity": {"assumeRoles": [{"roleArn": "deployer"}]}},
+        "a role ARN",
+    ),
+    (r"identity\.profiles", {"identity": {"profiles": ["a"]}}, "no such key"),
+    (
+        r"identity\.sharedConfigFiles",
+        {"identity": Identity(shared_config_files=("a", "b"))},
+        "at most one path",
+    ),
+    (r"identity\.region", {"identity": Identity(region="mars")}, "AWS region"),
     ("timeout_minutes", {"timeout_minutes": 0}, ">= 1"),
     ("timeout_minutes", {"timeout_minutes": 1.5}, "whole number"),
     (
