@@ -20,6 +20,7 @@ from .blue_green import (
 from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
 from .errors import (
     ComponentInputError,
+    HealthGateTimeout,
     RolloutConflict,
     RolloutError,
     RolloutFailed,
@@ -99,6 +100,7 @@ __all__ = [
     "GoldenImage",
     "GoldenImageArgs",
     "HealthCheck",
+    "HealthGateTimeout",
     "ImageTest",
     "InstanceMaintenancePolicy",
     "InstanceRefresh",

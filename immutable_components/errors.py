@@ -2,8 +2,9 @@
 
 ``ComponentInputError`` (a ``ValueError``) is raised at construction for a bad input.
 ``RolloutError`` (a ``RuntimeError``) and its subclasses are raised while a release rolls
-out, by the code that runs in the Pulumi engine during ``pulumi up``; the update of the
-resource that raised them fails with their message.
+out, and ``HealthGateTimeout`` (a ``RuntimeError``) when a BlueGreenService colour is not
+healthy in time for its traffic, by the code that runs in the Pulumi engine during
+``pulumi up``; the update of the resource that raised them fails with their message.
 
 Every component validates its inputs when it is constructed, before any resource is
 registered, and raises :class:`ComponentInputError` naming the component, the field,
@@ -17,6 +18,7 @@ from typing import Any
 
 __all__ = [
     "ComponentInputError",
+    "HealthGateTimeout",
     "RolloutConflict",
     "RolloutError",
     "RolloutFailed",
@@ -81,6 +83,40 @@ class RolloutTimeout(RolloutError):
 
 class RolloutConflict(RolloutError):
     """Another instance refresh, for a different target, is running on the group."""
+
+
+class HealthGateTimeout(RuntimeError):
+    """A colour's target group did not have enough healthy targets in time; traffic did not
+    move to it (the listener depends on the gate that raised this).
+
+    Attributes:
+        target_group_arn: the colour's target group.
+        color: ``blue`` or ``green``.
+        required: the healthy targets the gate waited for (``min_healthy_targets``).
+        healthy: the healthy targets at the last look.
+        states: targets per state at the last look, e.g. ``{"healthy": 1, "unhealthy": 1}``.
+        reasons: targets per ``<Reason>: <Description>`` at the last look, e.g.
+            ``{"Target.Timeout: Request timed out": 1}``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        target_group_arn: str,
+        color: str,
+        required: int,
+        healthy: int,
+        states: dict[str, int],
+        reasons: dict[str, int],
+    ) -> None:
+        self.target_group_arn = target_group_arn
+        self.color = color
+        self.required = required
+        self.healthy = healthy
+        self.states = states
+        self.reasons = reasons
+        super().__init__(message)
 
 
 def _show(value: Any) -> str:
