@@ -21,6 +21,7 @@ from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
 from .errors import (
     AwsIdentityError,
     ComponentInputError,
+    HealthGateTimeout,
     RolloutConflict,
     RolloutError,
     RolloutFailed,
@@ -102,6 +103,7 @@ __all__ = [
     "GoldenImage",
     "GoldenImageArgs",
     "HealthCheck",
+    "HealthGateTimeout",
     "ImageTest",
     "InstanceMaintenancePolicy",
     "InstanceRefresh",

@@ -6,6 +6,9 @@
 with. ``RolloutError`` (a ``RuntimeError``) and its subclasses are raised while a release
 rolls out, by the code that runs in the Pulumi engine's dynamic-provider process during
 ``pulumi up``; the operation of the resource that raised them fails with their message.
+``HealthGateTimeout`` (a ``RuntimeError``) is raised the same way when a BlueGreenService
+colour is not healthy in time for its traffic. ``ImageConflict`` (a ``RuntimeError``) is
+raised at construction when an image of a build exists but is pending or failed.
 
 Every component validates its inputs when it is constructed, before any resource is
 registered, and raises :class:`ComponentInputError` naming the component, the field,
@@ -20,6 +23,7 @@ from typing import Any
 __all__ = [
     "AwsIdentityError",
     "ComponentInputError",
+    "HealthGateTimeout",
     "ImageConflict",
     "RolloutConflict",
     "RolloutError",
@@ -138,6 +142,40 @@ class RolloutTargetMissing(RolloutError):
             reason="group not found",
             percentage_complete=None,
         )
+
+
+class HealthGateTimeout(RuntimeError):
+    """A colour's target group did not have enough healthy targets in time; traffic did not
+    move to it (the listener depends on the gate that raised this).
+
+    Attributes:
+        target_group_arn: the colour's target group.
+        color: ``blue`` or ``green``.
+        required: the healthy targets the gate waited for (``min_healthy_targets``).
+        healthy: the healthy targets at the last look.
+        states: targets per state at the last look, e.g. ``{"healthy": 1, "unhealthy": 1}``.
+        reasons: targets per ``<Reason>: <Description>`` at the last look, e.g.
+            ``{"Target.Timeout: Request timed out": 1}``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        target_group_arn: str,
+        color: str,
+        required: int,
+        healthy: int,
+        states: dict[str, int],
+        reasons: dict[str, int],
+    ) -> None:
+        self.target_group_arn = target_group_arn
+        self.color = color
+        self.required = required
+        self.healthy = healthy
+        self.states = states
+        self.reasons = reasons
+        super().__init__(message)
 
 
 def _show(value: Any) -> str:

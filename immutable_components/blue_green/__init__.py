@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .args import BlueGreenColor, BlueGreenServiceArgs, ExistingLoadBalancer, HealthCheck
 from .component import BlueGreenService
+from .gate import HealthGate, HealthGateArgs
 from .traffic import weights
 
 __all__ = [
@@ -12,5 +13,7 @@ __all__ = [
     "BlueGreenServiceArgs",
     "ExistingLoadBalancer",
     "HealthCheck",
+    "HealthGate",
+    "HealthGateArgs",
     "weights",
 ]

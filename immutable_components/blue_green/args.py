@@ -12,7 +12,7 @@ import pulumi
 from .._validate import Check, is_unknown
 from ..golden_image import GoldenImage
 from ..release import LaunchTemplateReleaseArgs
-from .traffic import COLORS
+from .traffic import COLORS, weights
 
 __all__ = [
     "DEFAULT_SSL_POLICY",
@@ -39,7 +39,9 @@ MATCHER = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 DURATION = re.compile(r"^\d+[smh](\d+[sm])?(\d+s)?$")
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 RELEASE_FIELDS = frozenset(LaunchTemplateReleaseArgs.__dataclass_fields__)
-#: What the service decides for each colour's LaunchTemplateRelease.
+#: What the service decides for each colour's LaunchTemplateRelease. The capacity waits
+#: (``wait_for_elb_capacity``, ``min_elb_capacity``) are left unset on purpose and may not be
+#: set through ``release_args``: the health gate replaces them (see ``gate.py``).
 OWNED_RELEASE_FIELDS = frozenset(
     {
         "image",
@@ -181,19 +183,25 @@ class BlueGreenServiceArgs:
     instance_type: str = "t3.micro"
     """The fleets' instance type. Default: t3.micro."""
     min_size: int = 2
-    """Fewest instances of a serving colour. Default: 2 (one per zone in two zones)."""
+    """Fewest instances of a serving colour, at least 1 (a colour with traffic and no
+    instance is refused; ``retire_idle`` scales the idle colour to zero). Default: 2 (one per
+    zone in two zones)."""
     max_size: int = 2
     """Most instances of a serving colour, at least ``min_size`` and 1. Default: 2."""
     desired_capacity: int | None = None
     """Instances a colour is created with (after that, scaling owns it; a colour brought
     back from retirement starts at ``min_size``). Default: ``min_size``."""
     min_healthy_targets: int | None = None
-    """The health gate: healthy targets a colour must have in its target group before
-    ``pulumi up`` goes on (the group's ``wait_for_elb_capacity``), and so before the
-    listener sends it traffic. At most ``min_size``. Default: ``min_size``."""
+    """The health gate (``{name}-{colour}-gate``): before any weight change that gives a
+    colour traffic or changes the split (cutover, canary, rollback, a colour back from
+    retirement), ``pulumi up`` waits until that colour's target group has at least this
+    many healthy targets, and only then moves the listener. 1 to ``min_size`` (a colour at
+    its minimum size must be able to pass), so never above ``max_size``. Default:
+    ``min_size``, every instance of a colour at its minimum."""
     health_gate_timeout: str = "15m"
-    """How long the health gate waits before the update fails (a Go duration such as
-    ``"15m"``). Default: 15 minutes."""
+    """How long the health gate waits before the update fails, leaving the weights as they
+    were (a Go duration such as ``"15m"`` or ``"1h30m"``, above zero). Default: 15
+    minutes."""
     stickiness_seconds: int | None = None
     """Pin each client to one colour for this many seconds (1 to 604800). Stickiness
     overrides the weights: during a cutover, pinned clients stay on the old colour until
@@ -218,8 +226,9 @@ class BlueGreenServiceArgs:
     release_args: Mapping[str, Any] = field(default_factory=dict)
     """The escape hatch: more ``LaunchTemplateReleaseArgs`` fields for both colours
     (``settings``, ``secrets``, ``role_policy_arns``, ``refresh``, ...). The fields the
-    service owns (image, subnets, security groups, sizes, target groups, health gate, tags)
-    are refused. Default: the release's own defaults."""
+    service owns (image, subnets, security groups, sizes, target groups, the group's
+    capacity waits, which the health gate replaces, tags) are refused. Default: the
+    release's own defaults."""
     tags: Mapping[str, str] | None = None
     """Tags for every resource that takes them. Default: only the ones the service sets."""
 
@@ -229,6 +238,12 @@ class BlueGreenServiceArgs:
     def healthy_required(self) -> int:
         required = self.min_healthy_targets
         return self.min_size if required is None else required
+
+    def gate_timeout_seconds(self) -> int:
+        """``health_gate_timeout`` in seconds (``"1h30m"`` is 5400)."""
+        units = {"h": 3600, "m": 60, "s": 1}
+        found = re.findall(r"(\d+)([hms])", self.health_gate_timeout)
+        return sum(int(count) * units[unit] for count, unit in found)
 
     def validate(self, check: Check) -> None:
         """Raise ComponentInputError for the first bad input (unknown Outputs are skipped)."""
@@ -274,7 +289,7 @@ class BlueGreenServiceArgs:
         if isinstance(self.health_gate_timeout, str) and not re.search(
             r"[1-9]", self.health_gate_timeout
         ):
-            # The provider skips the capacity wait when the timeout is zero.
+            # A zero timeout would fail the health gate before its first look.
             check.fail("health_gate_timeout", self.health_gate_timeout, "a duration above zero")
         if self.stickiness_seconds is not None:
             check.int_range("stickiness_seconds", self.stickiness_seconds, 1, 604_800)
@@ -331,9 +346,27 @@ class BlueGreenServiceArgs:
 
     def _validate_capacity(self, check: Check) -> None:
         check.int_range("min_size", self.min_size, 0, 1000)
+        if self.min_size == 0:
+            # Both colours share min_size, and one of them always has weight > 0 (and a
+            # retired colour has weight 0), so a 0 here is a serving colour with no instance.
+            split = weights(self.live, self.canary_weight)
+            color = next(c for c in COLORS if split[c] > 0)
+            check.fail(
+                "min_size",
+                0,
+                f"at least 1: {color} (weight {split[color]}) takes traffic and would send it "
+                "to an empty group (retire_idle scales only the idle colour to zero)",
+            )
         check.int_range("max_size", self.max_size, max(1, self.min_size), 1000)
         check.int_range("desired_capacity", self.desired(), self.min_size, self.max_size)
-        # The gate may not be switched off: a serving colour needs at least one healthy target.
-        check.int_range(
-            "min_healthy_targets", self.healthy_required(), min(1, self.min_size), self.min_size
-        )
+        # The gate may not be switched off, nor wait for more targets than a colour at its
+        # minimum size has (it would wait until the timeout).
+        required = self.healthy_required()
+        check.int_range("min_healthy_targets", required, 1)
+        if isinstance(self.min_size, int) and required > self.min_size:
+            check.fail(
+                "min_healthy_targets",
+                required,
+                f"at most min_size ({self.min_size}; max_size is {self.max_size}): a colour "
+                "at its minimum size must be able to pass the health gate",
+            )

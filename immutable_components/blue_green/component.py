@@ -8,15 +8,35 @@ Resources, all children of the component (``name`` is the service's name):
 ``{name}-alb``                        the application load balancer (unless one is given)
 ``{name}-blue-tg``, ``{name}-green-tg`` one target group per colour
 ``{name}-blue``, ``{name}-green``     a LaunchTemplateRelease per colour, its group in its
-                                      colour's target group, gated on healthy targets
+                                      colour's target group
+``{name}-blue-gate``,                 a HealthGate (see :mod:`.gate`) per colour with
+``{name}-green-gate``                 traffic (weight > 0) only: it waits for
+                                      ``min_healthy_targets`` healthy targets in the
+                                      colour's target group
 ``{name}-https`` / ``{name}-http``    the forwarding listener (weights), and the HTTP
                                       redirect when there is a certificate
 
-The health gate is an ordering: a colour with weight > 0 is registered *before* the
-forwarding listener, which depends on it; a colour with weight 0 *after* it, depending on
-it. So traffic moves only once the colour receiving it has passed its group's
-``wait_for_elb_capacity`` (and its rollout), and an idle colour is scaled down or rolled
-only once traffic has left it.
+The health gate: for each colour with weight > 0, ``{name}-{colour}-gate`` depends on that
+colour's LaunchTemplateRelease (so it looks once the rollout is over), and the forwarding
+listener depends on the gates. The gate's inputs carry the listener's whole split, so every
+weight change (cutover, canary, rollback, a colour back from retirement) creates or updates
+a gate, which waits for healthy targets (``DescribeTargetHealth``) before the listener
+moves; a failed gate fails ``pulumi up`` and leaves the weights as they were. An ``up``
+that changes no weight checks nothing and shows nothing.
+
+A colour with weight 0 has no gate: there is nothing to protect while it takes no
+traffic, and the gate it gets when traffic comes back is a create, which checks. Such a
+colour's release is registered *after* the listener, depending on it, so it is scaled down
+or rolled only once traffic has left it.
+
+The groups keep ``health_check_type="ELB"`` but set none of the provider's capacity waits
+(``wait_for_elb_capacity``, ``min_elb_capacity``; ``wait_for_capacity_timeout`` is ``"0"``):
+on update the provider waits only when ``min_size`` or ``desired_capacity`` changes, and
+then for *exactly* that many healthy instances (as recorded in the state, which scaling may
+have moved), so it hung on a scaled-out or returning colour and checked nothing on a pure
+weight change (hashicorp/terraform-provider-aws ``internal/service/autoscaling/group.go``,
+``resourceGroupUpdate``, and ``group_waiting.go``, ``capacitySatisfiedUpdate``;
+https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_group#waiting-for-capacity).
 """
 
 from __future__ import annotations
@@ -28,10 +48,11 @@ import pulumi
 import pulumi_aws as aws
 
 from .._validate import Check
-from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs
+from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs, _lookups
 from ..release._options import child_options
 from ._security import security_groups
 from .args import BlueGreenServiceArgs
+from .gate import HealthGate, HealthGateArgs
 from .traffic import COLORS, aws_name, weights
 
 __all__ = ["BlueGreenService"]
@@ -45,7 +66,8 @@ HTTPS_PORT = 443
 class BlueGreenService(pulumi.ComponentResource):
     """A service on two fleets, blue and green, behind one application load balancer.
 
-    Type token ``immutable:index:BlueGreenService``. See ``docs/blue-green.md``.
+    Type token ``immutable:index:BlueGreenService``. See the README's BlueGreenService
+    section.
     """
 
     load_balancer_arn: pulumi.Output[str]
@@ -122,7 +144,10 @@ class BlueGreenService(pulumi.ComponentResource):
         releases = {
             color: self._release(color, target_groups[color], groups.fleet.id) for color in serving
         }
-        listener = self._listeners(lb_arn, target_groups, split, gate=list(releases.values()))
+        gates: list[pulumi.Resource] = [
+            self._gate(color, target_groups[color], split, releases[color]) for color in serving
+        ]
+        listener = self._listeners(lb_arn, target_groups, split, gate=gates)
         for color in COLORS:
             if color not in serving:
                 releases[color] = self._release(
@@ -225,13 +250,37 @@ class BlueGreenService(pulumi.ComponentResource):
                 desired_capacity=0 if retired else args.desired(),
                 target_group_arns=[target_group.arn],
                 health_check_type="ELB",
-                wait_for_elb_capacity=0 if retired else args.healthy_required(),
-                wait_for_capacity_timeout=args.health_gate_timeout,
+                # No capacity wait of the provider's (see the module docstring): the health
+                # gate waits for what matters, healthy targets before traffic.
+                wait_for_capacity_timeout="0",
                 tags={**self._tags, "Color": color},
             ),
             opts=self._child(
                 LaunchTemplateReleaseArgs, depends_on=[after] if after is not None else None
             ),
+        )
+
+    def _gate(
+        self,
+        color: str,
+        target_group: aws.lb.TargetGroup,
+        split: dict[str, int],
+        release: LaunchTemplateRelease,
+    ) -> HealthGate:
+        args = self._args
+        return HealthGate(
+            f"{self._name}-{color}-gate",
+            HealthGateArgs(
+                target_group_arn=target_group.arn,
+                color=color,
+                weights=split,
+                min_healthy_targets=args.healthy_required(),
+                timeout_seconds=args.gate_timeout_seconds(),
+                # The target group's region: that of the service's aws provider.
+                region=_lookups.region(self),
+                role_arn=args.release_args.get("refresh_role_arn"),
+            ),
+            opts=self._child(HealthGateArgs, depends_on=[release]),
         )
 
     def _listeners(

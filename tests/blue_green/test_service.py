@@ -26,6 +26,8 @@ IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LISTENER = "aws:lb/listener:Listener"
 ASG = "aws:autoscaling/group:Group"
+GATE = "pulumi-python:dynamic/immutable:HealthGate"
+ROLE = "arn:aws:iam::123456789012:role/deployer"
 
 
 def make_args(**changes) -> BlueGreenServiceArgs:
@@ -76,6 +78,7 @@ def test_exact_children_and_types(pulumi_mocks):
             ("aws:lb/targetGroup:TargetGroup", "web-green-tg"),
             ("immutable:index:LaunchTemplateRelease", "web-blue"),
             ("immutable:index:LaunchTemplateRelease", "web-green"),
+            (GATE, "web-blue-gate"),  # only the colour with traffic has a gate
             (LISTENER, "web-https"),
             (LISTENER, "web-http"),
         ]
@@ -177,24 +180,87 @@ def test_listener_waits_for_the_health_gate_of_each_colour_with_traffic(
     pulumi_mocks, live, canary, gated
 ):
     build(pulumi_mocks, certificate_arn=CERT, live=live, canary_weight=canary)
-    deps = set(pulumi_mocks.one(LISTENER, "web-https").dependencies)
+    listener = pulumi_mocks.one(LISTENER, "web-https")
+    gates = {r.name: r for r in pulumi_mocks.of_type(GATE)}
+    assert sorted(gates) == sorted(f"web-{color}-gate" for color in gated)
+    gate_deps = {dep for dep in listener.dependencies if "HealthGate::" in dep}
+    assert gate_deps == {gate.urn for gate in gates.values()}
     for color in ("blue", "green"):
         asg = pulumi_mocks.one(ASG, f"web-{color}-asg")
         rollout = pulumi_mocks.named(f"web-{color}-rollout")
-        assert (asg.urn in deps) is (color in gated)
-        assert (rollout.urn in deps) is (color in gated)
-        assert asg.inputs["waitForElbCapacity"] == 2
+        release = pulumi_mocks.one("immutable:index:LaunchTemplateRelease", f"web-{color}")
+        if color in gated:
+            # gate -> release (its group and its rollout), listener -> gate
+            gate = gates[f"web-{color}-gate"]
+            assert {asg.urn, rollout.urn} <= set(gate.dependencies)
+            assert gate.parent == pulumi_mocks.one("immutable:index:BlueGreenService").urn
+        # A colour without traffic waits for the listener (scaled down or rolled after it).
+        assert (listener.urn in release.dependencies) is (color not in gated)
+        # The provider's capacity waits are gone: the gate replaces them.
         assert asg.inputs["healthCheckType"] == "ELB"
-        assert asg.inputs["waitForCapacityTimeout"] == "15m"
+        assert asg.inputs["waitForCapacityTimeout"] == "0"
+        assert "waitForElbCapacity" not in asg.inputs
+        assert "minElbCapacity" not in asg.inputs
         tg = pulumi_mocks.one("aws:lb/targetGroup:TargetGroup", f"web-{color}-tg")
         assert asg.inputs["targetGroupArns"] == [
             f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/"
             f"{tg.inputs['name']}/{asg.inputs['targetGroupArns'][0].rsplit('/', 1)[1]}"
         ]
-        release = pulumi_mocks.one("immutable:index:LaunchTemplateRelease", f"web-{color}")
-        # A colour without traffic waits for the listener (scaled down or rolled after it).
-        listener = pulumi_mocks.one(LISTENER, "web-https").urn
-        assert (listener in release.dependencies) is (color not in gated)
+
+
+@pytest.mark.parametrize(
+    ("live", "canary", "expected"),
+    [
+        ("blue", 0, {"blue": 100}),
+        ("green", 0, {"green": 100}),
+        ("blue", 10, {"blue": 90, "green": 10}),
+        ("green", 100, {"blue": 100}),
+    ],
+)
+def test_each_gate_carries_its_weight_and_the_whole_split(pulumi_mocks, live, canary, expected):
+    service = build(pulumi_mocks, live=live, canary_weight=canary, min_size=3, max_size=4)
+    split = {live: 100 - canary, ("green" if live == "blue" else "blue"): canary}
+    found = {}
+    for gate in pulumi_mocks.of_type(GATE):
+        inputs = dict(gate.inputs)
+        assert isinstance(inputs.pop("__provider"), str)  # the pickled provider
+        assert gate.name == f"web-{inputs['color']}-gate"
+        found[inputs["color"]] = inputs
+    assert sorted(found) == sorted(expected)
+    for color, weight in expected.items():
+        assert found[color] == {
+            "targetGroupArn": pulumi_mocks.resolve(getattr(service, f"{color}_target_group_arn")),
+            "color": color,
+            "weight": weight,
+            "weights": split,
+            "minHealthyTargets": 3,  # min_size
+            "timeoutSeconds": 900,  # "15m"
+            "pollSeconds": 10,
+            "region": "us-east-1",  # the provider's region (aws.get_region)
+        }
+
+
+def test_the_gate_follows_the_threshold_timeout_and_the_rollout_role(pulumi_mocks):
+    build(
+        pulumi_mocks,
+        min_size=3,
+        max_size=6,
+        min_healthy_targets=1,
+        health_gate_timeout="1h30m",
+        release_args={"refresh_role_arn": ROLE},
+    )
+    gate = pulumi_mocks.one(GATE, "web-blue-gate").inputs
+    assert (gate["minHealthyTargets"], gate["timeoutSeconds"], gate["roleArn"]) == (1, 5400, ROLE)
+
+
+def test_the_gate_uses_an_explicit_providers_region(pulumi_mocks):
+    import pulumi_aws as aws
+
+    pulumi.runtime.set_config("aws:region", "us-east-1")
+    ireland = aws.Provider("ireland", region="eu-west-1")
+    BlueGreenService("web", make_args(), opts=pulumi.ResourceOptions(providers={"aws": ireland}))
+    pulumi_mocks.settle()
+    assert pulumi_mocks.one(GATE, "web-blue-gate").inputs["region"] == "eu-west-1"
 
 
 def test_each_colour_runs_its_own_image(pulumi_mocks):
@@ -262,9 +328,13 @@ def test_retire_idle_scales_only_the_idle_colour_to_zero(pulumi_mocks, live, ret
     build(pulumi_mocks, live=live, retire_idle=True)
     idle = pulumi_mocks.one(ASG, f"web-{retired}-asg").inputs
     assert (idle["minSize"], idle["maxSize"], idle["desiredCapacity"]) == (0, 0, 0)
-    assert idle["waitForElbCapacity"] == 0
     serving = pulumi_mocks.one(ASG, f"web-{live}-asg").inputs
-    assert (serving["minSize"], serving["maxSize"], serving["waitForElbCapacity"]) == (2, 2, 2)
+    assert (serving["minSize"], serving["maxSize"], serving["desiredCapacity"]) == (2, 2, 2)
+    for group in (idle, serving):
+        assert "waitForElbCapacity" not in group and group["waitForCapacityTimeout"] == "0"
+    # The retired colour has no traffic, so no gate; the serving one waits for 2 healthy.
+    assert [r.name for r in pulumi_mocks.of_type(GATE)] == [f"web-{live}-gate"]
+    assert pulumi_mocks.one(GATE).inputs["minHealthyTargets"] == 2
 
 
 def test_stickiness_is_sent_and_warned_about(pulumi_mocks, monkeypatch):
@@ -336,6 +406,10 @@ BAD = [
     ("max_size", {"min_size": 3, "max_size": 2}),
     ("desired_capacity", {"desired_capacity": 5}),
     ("min_healthy_targets", {"min_healthy_targets": 3}),
+    ("min_healthy_targets", {"min_healthy_targets": 5, "min_size": 2, "max_size": 4}),
+    ("min_size", {"min_size": 0}),
+    ("min_size", {"min_size": 0, "max_size": 2, "retire_idle": True}),
+    ("min_size", {"min_size": 0, "max_size": 2, "live": "green", "canary_weight": 100}),
     ("health_gate_timeout", {"health_gate_timeout": "soon"}),
     ("min_healthy_targets", {"min_healthy_targets": 0}),
     ("health_gate_timeout", {"health_gate_timeout": "0s"}),
@@ -367,6 +441,48 @@ def test_bad_input_is_rejected_before_anything_is_registered(pulumi_mocks, field
     except ComponentInputError as err:
         assert err.field.startswith(field)
     assert pulumi_mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "serving"),
+    [
+        ({}, "blue (weight 100)"),
+        ({"live": "green", "retire_idle": True}, "green (weight 100)"),
+        ({"live": "green", "canary_weight": 100}, "blue (weight 100)"),
+        ({"canary_weight": 30}, "blue (weight 70)"),
+    ],
+)
+def test_a_serving_colour_without_instances_is_refused(pulumi_mocks, changes, serving):
+    with pytest.raises(ComponentInputError) as caught:
+        BlueGreenService("web", make_args(min_size=0, max_size=2, **changes))
+    assert str(caught.value) == (
+        "BlueGreenService 'web': `min_size` = 0 is not accepted: at least 1: "
+        f"{serving} takes traffic and would send it to an empty group "
+        "(retire_idle scales only the idle colour to zero)"
+    )
+    assert pulumi_mocks.resources == []
+
+
+@pytest.mark.parametrize(("required", "max_size"), [(3, 4), (5, 4)])
+def test_the_gate_cannot_ask_for_more_than_a_colour_at_its_minimum_has(
+    pulumi_mocks, required, max_size
+):
+    with pytest.raises(ComponentInputError) as caught:
+        BlueGreenService(
+            "web", make_args(min_size=2, max_size=max_size, min_healthy_targets=required)
+        )
+    assert str(caught.value) == (
+        f"BlueGreenService 'web': `min_healthy_targets` = {required} is not accepted: at most "
+        f"min_size (2; max_size is {max_size}): a colour at its minimum size must be able to "
+        "pass the health gate"
+    )
+    assert pulumi_mocks.resources == []
+
+
+def test_fewer_healthy_targets_than_the_minimum_size_are_accepted(pulumi_mocks):
+    build(pulumi_mocks, min_size=3, max_size=3, min_healthy_targets=1)
+    assert pulumi_mocks.one(GATE).inputs["minHealthyTargets"] == 1
+    assert "waitForElbCapacity" not in pulumi_mocks.one(ASG, "web-blue-asg").inputs
 
 
 def test_unknown_inputs_are_not_validated(pulumi_mocks):
