@@ -157,8 +157,21 @@ def test_a_release_previews_with_the_next_launch_template_version():
 
 def test_cutover_and_rollback_move_only_the_listener(lifecycle):
     assert run(lifecycle, "clean-up after release").ops() == {"delete": app("green")}
-    assert run(lifecycle, "cut over").ops() == {"update": ["web-http"]}
-    assert run(lifecycle, "roll back").ops() == {"update": ["web-http"]}
+    # The colour receiving traffic is gated on its target group's health first (a new gate
+    # is its check); the gate of the colour leaving it goes.
+    assert run(lifecycle, "cut over").ops() == {
+        "create": ["web-green-gate"],
+        "delete": ["web-blue-gate"],
+        "update": ["web-http"],
+    }
+    assert run(lifecycle, "roll back").ops() == {
+        "create": ["web-blue-gate"],
+        "delete": ["web-green-gate"],
+        "update": ["web-http"],
+    }
+    listener = run(lifecycle, "cut over").resource("web-http")
+    gate = run(lifecycle, "cut over").resource("web-green-gate")
+    assert gate["urn"] in listener["dependencies"]
 
 
 def test_reverting_green_reuses_the_image_and_bakes_nothing(lifecycle):

@@ -65,13 +65,14 @@ import re
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from botocore.config import Config
 
+from .._aws_identity import Identity
 from .._validate import Check
 from ..errors import HealthGateTimeout
 from ..release.mixed_policy import plain
@@ -286,9 +287,16 @@ class HealthGateProvider(pulumi.dynamic.ResourceProvider):
 
     serialize_as_secret_always = False  # it captures nothing secret
 
+    _stack_identity: Identity | None = None
+
+    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
+        """Read the stack's ``aws:`` config: the default provider's identity (this provider
+        runs in the engine's dynamic-provider process, which knows nothing else of it)."""
+        self._stack_identity = Identity.from_stack_config(req.config)
+
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         """Wait for the colour's healthy targets; record the inputs."""
-        _check(props)
+        _check(props, self._stack_identity)
         return pulumi.dynamic.CreateResult(id_=str(props["targetGroupArn"]), outs=_inputs(props))
 
     def diff(
@@ -305,7 +313,7 @@ class HealthGateProvider(pulumi.dynamic.ResourceProvider):
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.UpdateResult:
         """Wait again for the colour's healthy targets (the weights changed)."""
-        _check(news)
+        _check(news, self._stack_identity)
         return pulumi.dynamic.UpdateResult(outs=_inputs(news))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -322,10 +330,10 @@ def _weights_changed(olds: dict[str, Any], news: dict[str, Any]) -> bool:
     return any(plain(olds.get(key)) != plain(news.get(key)) for key in _CHECK_ON)
 
 
-def _check(props: dict[str, Any]) -> TargetHealthSeen:
+def _check(props: dict[str, Any], stack: Identity | None = None) -> TargetHealthSeen:
     arn = str(props["targetGroupArn"])
     return wait_for_healthy(
-        _client(props),
+        _client(props, stack),
         arn,
         int(props["minHealthyTargets"]),
         color=str(props.get("color")),
@@ -336,14 +344,18 @@ def _check(props: dict[str, Any]) -> TargetHealthSeen:
     )
 
 
-def _client(props: dict[str, Any]) -> Any:
-    """The elbv2 client of every gate call, with standard retries (throttling while polling)."""
+def _client(props: dict[str, Any], stack: Identity | None = None) -> Any:
+    """The elbv2 client of every gate call, with standard retries (throttling while polling):
+    the stack's ``aws:`` identity (region, profile, role chain), in the gate's region, then
+    ``roleArn`` assumed last, as the rollout does."""
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
     group = str(props["targetGroupArn"]).split("/")[-2]  # the target group's name
-    # TODO(identity): use immutable_components._aws_identity (the stack's aws provider
-    # identity) once it lands; this line is the only one to change.
-    session = aws_session(props.get("region"), props.get("roleArn"), group)
-    return session.client("elbv2", config=config)
+    identity = stack or Identity()
+    region = props.get("region") or identity.region
+    identity = replace(identity, region=str(region) if region else None)
+    if props.get("roleArn"):
+        identity = identity.with_role(str(props["roleArn"]))
+    return aws_session(identity, group).client("elbv2", config=config)
 
 
 class HealthGate(pulumi.dynamic.Resource, module="immutable", name="HealthGate"):

@@ -1068,6 +1068,13 @@ _DYNAMIC_RULES: dict[str, TypeRule] = {
         "on a new launch template, version or mixed instances policy, and reports no change "
         "otherwise.",
     ),
+    "pulumi-python:dynamic/immutable:HealthGate": TypeRule(
+        source="immutable_components/blue_green/gate.py (HealthGateProvider.diff)",
+        own_diff=True,
+        reruns_on=("weight", "weights"),
+        notes="Its diff replaces on a new target group or region, updates (checks the "
+        "colour's health again) when the weights change, and reports no change otherwise.",
+    ),
 }
 
 RULES: Mapping[str, TypeRule] = MappingProxyType(

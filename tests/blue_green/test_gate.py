@@ -4,6 +4,7 @@ resource under the recording mocks."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 
 import boto3
 import dill
@@ -13,6 +14,7 @@ from botocore.stub import Stubber
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
+from immutable_components._aws_identity import Identity
 from immutable_components.blue_green import gate as gate_module
 from immutable_components.blue_green.gate import HealthGate, HealthGateArgs, HealthGateProvider
 from immutable_components.errors import ComponentInputError, HealthGateTimeout
@@ -98,7 +100,7 @@ def made(client, monkeypatch, clock):
     """The provider's client is the stubbed one; its sleeping and clock are fake."""
     calls = []
 
-    def fake_client(props):
+    def fake_client(props, stack=None):
         calls.append((props.get("region"), props.get("roleArn"), props["targetGroupArn"]))
         return client
 
@@ -317,14 +319,15 @@ def test_the_client_is_made_in_one_place_with_the_gates_identity(monkeypatch):
     sessions = []
     real = gate_module.aws_session
 
-    def recording(region, role_arn, name):
-        sessions.append((region, role_arn, name))
-        return real(region, None, name)
+    def recording(identity, name):
+        sessions.append((identity.region, [r.role_arn for r in identity.assume_roles], name))
+        return real(dataclasses.replace(identity, assume_roles=()), name)
 
     monkeypatch.setattr(gate_module, "aws_session", recording)
-    client = gate_module._client(state(region="eu-west-1", roleArn=ROLE))
+    stack = Identity(region="us-east-1", profile=None)
+    client = gate_module._client(state(region="eu-west-1", roleArn=ROLE), stack)
 
-    assert sessions == [("eu-west-1", ROLE, "stack-web-green-1835")]
+    assert sessions == [("eu-west-1", [ROLE], "stack-web-green-1835")]
     assert client.meta.service_model.service_name == "elbv2"
     assert client.meta.region_name == "eu-west-1"
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
@@ -418,3 +421,28 @@ def test_bad_input_is_rejected_before_registration(pulumi_mocks, field, changes,
 def test_args_of_another_type_are_refused(pulumi_mocks):
     with pytest.raises(ComponentInputError, match=r"`args` = .* a HealthGateArgs"):
         HealthGate("g", {"target_group_arn": TG})  # type: ignore[arg-type]
+
+
+def test_the_gate_acts_with_the_stack_aws_identity(monkeypatch):
+    """The provider runs in the engine's dynamic-provider process: it reads the stack's
+    aws: settings in configure() and acts with them (region, profile, role chain)."""
+    seen = []
+    monkeypatch.setattr(
+        gate_module, "wait_for_healthy", lambda client, *a, **k: seen.append(client)
+    )
+    monkeypatch.setattr(gate_module, "_client", lambda props, stack: (props.get("region"), stack))
+    provider = gate_module.HealthGateProvider()
+    provider.configure(
+        pulumi.dynamic.ConfigureRequest(
+            config={
+                "aws:region": "eu-west-1",
+                "aws:profile": "ops",
+                "aws:assumeRoles": '[{"roleArn": "arn:aws:iam::210987654321:role/deploy"}]',
+            }
+        )
+    )
+    provider.create(state())
+    [(_region, identity)] = seen
+    assert identity.profile == "ops"
+    assert identity.region == "eu-west-1"
+    assert [r.role_arn for r in identity.assume_roles] == ["arn:aws:iam::210987654321:role/deploy"]
