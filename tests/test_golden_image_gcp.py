@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from immutable_components import ComponentInputError, GoldenImage, GoldenImageArgs, ImageTest
@@ -25,12 +27,17 @@ def test_bake_resources_and_order(pulumi_mocks, tmp_path):
         ("command:remote:Command", "base-provision-1"),
         ("command:remote:CopyToRemote", "base-provision-2"),
         ("command:remote:Command", "base-provision-3"),
+        ("command:remote:Command", "base-clear-login"),
         ("command:local:Command", "base-builder-stopped"),
         ("gcp:compute/image:Image", "base-image"),
     ]
     component = pulumi_mocks.named("base")
     assert all(r.parent == component.urn for r in pulumi_mocks.children_of(component))
-    assert len(pulumi_mocks.children_of(component)) == 9
+    assert len(pulumi_mocks.children_of(component)) == 10
+    clear = pulumi_mocks.named("base-clear-login")
+    assert "authorized_keys" in clear.inputs["create"]
+    assert clear.urn in pulumi_mocks.named("base-builder-stopped").dependencies
+    assert pulumi_mocks.named("base-builder").options["replaceOnChanges"] == ["*"]
 
     fw = pulumi_mocks.one("gcp:compute/firewall:Firewall").inputs
     assert fw["sourceRanges"] == SSH
@@ -49,15 +56,15 @@ def test_bake_resources_and_order(pulumi_mocks, tmp_path):
     assert vm.inputs["networkInterfaces"][0]["accessConfigs"] == []  # no external IP
     assert vm.inputs["bootDisk"]["initializeParams"]["image"] == GCP_IMAGE
     assert "serviceAccount" not in vm.inputs
-    assert vm.options["replaceOnChanges"] == ["description"]
+    assert vm.options["replaceOnChanges"] == ["*"]
 
     stop = pulumi_mocks.one("command:local:Command", "base-builder-stopped")
     assert stop.inputs["create"].startswith("gcloud compute instances stop base-builder --zone")
-    assert deps(stop) >= {"base-provision-3"}
+    assert deps(stop) >= {"base-clear-login"}  # after the last step and the clearing
     assert stop.options["deletedWith"] == vm.urn
 
     image = pulumi_mocks.one("gcp:compute/image:Image")
-    assert {"base-builder-stopped", "base-provision-3"} <= deps(image)
+    assert {"base-builder-stopped", "base-clear-login"} <= deps(image)
     assert image.inputs["sourceDisk"].endswith("/zones/us-central1-a/disks/base-builder")
     assert "family" not in image.inputs
     h = pulumi_mocks.resolve(img.build_hash)
@@ -162,3 +169,36 @@ def test_bad_input(pulumi_mocks, tmp_path, kwargs, args, field):
             GoldenImageArgs(builder=gcp(**kwargs), provisioners=provisioners(tmp_path), **args),
         )
     assert pulumi_mocks.resources == []
+
+
+def test_an_image_of_the_build_the_project_holds_is_reused_or_tested(pulumi_mocks, tmp_path):
+    from immutable_components import ImageTest
+
+    held = "https://www.googleapis.com/compute/v1/projects/p/global/images/"
+
+    def answer(c):
+        # the project holds the untested image of the build asked for: app-<hash16>
+        build = re.search(r'labels.build_hash = "([0-9a-f]+)"', c.inputs["filter"]).group(1)
+        name = f"app-{build[:16]}"
+        return {"id": "x", "images": [{"name": name, "selfLink": held + name}]}
+
+    pulumi_mocks.mocks.register_invoke("gcp:compute/getImages:getImages", answer)
+    probe = GoldenImage("app", GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path)))
+    # Without a test the held image is the image: nothing is registered for it.
+    assert pulumi_mocks.resolve(probe.image_id) == held + pulumi_mocks.resolve(probe.image_name)
+    assert pulumi_mocks.resolve(probe.origin) == "reuse"
+    assert [r.name for r in pulumi_mocks.resources if r.custom] == []
+    # With a test, an untested image of the build is tested, then published as <name>-p.
+    tested = GoldenImage(
+        "app-t",
+        GoldenImageArgs(
+            builder=gcp(project="other-project"),  # another project: no shared bake
+            provisioners=provisioners(tmp_path),
+            name_prefix="app",
+            test=ImageTest(commands=["true"]),
+        ),
+    )
+    names = [r.name for r in pulumi_mocks.resources if r.custom]
+    assert "app-t-builder" not in names and "app-t-image" not in names
+    assert {"app-t-test", "app-t-test-run", "app-t-published"} <= set(names)
+    assert pulumi_mocks.resolve(tested.origin) == "test"

@@ -257,3 +257,22 @@ def test_a_failed_image_test_stops_the_release():
     touched = {s.name for s in failed.steps if s.op != "same"}
     assert "web-green-lt" not in touched and "app-green-channel" not in touched
     assert "web-green-rollout" not in touched
+
+
+def test_gcp_rebakes_reverts_and_trusts_the_builders_source_project():
+    cloud = FakeCloud()
+    first = cloud.up_project(REPO, "gcp-dev", [])
+    policy = first.resource("drift-trusted-image-projects")["inputs"]
+    allowed = policy["spec"]["rules"][0]["values"]["allowedValues"]
+    # the base builder boots ubuntu-os-cloud's image: the policy must let the next rebake
+    assert "projects/ubuntu-os-cloud" in allowed
+    assert cloud.up_project(REPO, "gcp-dev", []).error is None  # clean-up
+    assert cloud.up_project(REPO, "gcp-dev", []).ops() == {}
+    release = cloud.up_project(REPO, "gcp-dev", ["appVersion=2.0.0"])
+    assert release.error is None
+    assert release.ops()["replace"] == ["app-fleet-template"]
+    assert cloud.up_project(REPO, "gcp-dev", ["appVersion=2.0.0"]).error is None
+    revert = cloud.up_project(REPO, "gcp-dev", [])
+    # the first build's tested image is still in the project: reused, no name clash
+    assert revert.error is None
+    assert revert.ops() == {"replace": ["app-fleet-template"]}

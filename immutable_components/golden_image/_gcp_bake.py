@@ -68,7 +68,11 @@ def _instance(
         else None,
         labels={**b.labels, "managed_by": "immutable-components"},
         opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(parent=component, replace_on_changes=["description"])
+            # Replaced on any change (a new network, subnetwork, zone or label included; the
+            # provider would update those in place, and a stopped builder cannot be): the
+            # steps follow the builder's id, so a new builder is provisioned from scratch.
+            opts,
+            pulumi.ResourceOptions(parent=component, replace_on_changes=["*"]),
         ),
         **project,
     )
@@ -79,7 +83,47 @@ def _host(b: GcpBuilder, instance: gcp.compute.Instance) -> pulumi.Output[str]:
     return nic.access_configs[0].nat_ip if b.public_ip else nic.network_ip
 
 
+def existing_image(b: GcpBuilder, component: GoldenImage, plan: BakePlan) -> tuple[str, str | None]:
+    """What the project already holds of the build (images are labelled with their build
+    hash): ``("reuse", self link)`` of the tested copy (``<name>-p``; without a test, the
+    image itself), ``("test", self link)`` of an image not yet tested, ``("bake", None)``.
+    A build hash not known at construction always bakes."""
+    if not isinstance(plan.build_hash, str) or not isinstance(plan.image_name, str):
+        return "bake", None
+    found = gcp.compute.get_images(
+        # Compute API list filter: parenthesised expressions are ANDed.
+        filter=(
+            f'(labels.build_hash = "{_labels.label_value(plan.build_hash)}") '
+            f'(labels.managed_by = "{_labels.label_value(str(plan.provenance["ManagedBy"]))}")'
+        ),
+        opts=pulumi.InvokeOptions(parent=component),
+        **({"project": b.project} if b.project else {}),
+    )
+    by_name = {image.name: image.self_link for image in found.images or []}
+    final = plan.image_name + (PUBLISHED_SUFFIX if plan.test is not None else "")
+    if final in by_name:
+        return "reuse", by_name[final]
+    if plan.test is not None and plan.image_name in by_name:
+        return "test", by_name[plan.image_name]
+    return "bake", None
+
+
 def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
+    if plan.sibling is not None:
+        return BakeResult(
+            image_id=plan.sibling.image_id,
+            region=plan.sibling.region,
+            channel=plan.sibling.channel if plan.channel is not None else None,
+            origin="sibling",
+        )
+    origin, found = existing_image(b, component, plan)
+    if origin == "reuse":
+        return BakeResult(
+            image_id=pulumi.Output.from_input(str(found)),
+            region=pulumi.Output.from_input("global"),
+            channel=pulumi.Output.from_input(plan.channel) if plan.channel else None,
+            origin="reuse",
+        )
     child = pulumi.ResourceOptions(parent=component)
     project: dict[str, Any] = {"project": b.project} if b.project else {}
     tag = f"{_gcp_prefix(name)}-builder"
@@ -96,6 +140,94 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         **project,
     )
     build = pulumi.Output.from_input(plan.build_hash)
+    labels = _image_labels(plan)
+    timeouts = pulumi.CustomTimeouts(
+        create=f"{b.image_timeout_minutes}m", delete=f"{b.image_timeout_minutes}m"
+    )
+    encryption = (
+        gcp.compute.ImageImageEncryptionKeyArgs(kms_key_self_link=b.kms_key_self_link)
+        if b.kms_key_self_link
+        else None
+    )
+    image_link: pulumi.Input[str]
+    image: gcp.compute.Image | None = None
+    if origin == "test":
+        image_link = str(found)
+    else:
+        image = _bake_image(b, component, name, plan, tag, key, build, labels, timeouts, encryption)
+        image_link = image.self_link
+    if plan.test is None:
+        assert image is not None  # without a test, an existing image is reused
+        return BakeResult(
+            image_id=image.self_link,
+            region=pulumi.Output.from_input("global"),
+            channel=image.family if plan.channel is not None else None,
+        )
+    tester = _instance(
+        b,
+        f"{name}-test",
+        component,
+        image=image_link,
+        machine_type=plan.test.instance_type or b.machine_type,
+        tag=tag,
+        public_key=key.public_key_openssh,
+        description=build.apply(lambda h: f"immutable-components image test, build {h}"),
+        opts=pulumi.ResourceOptions(),
+    )
+    conn = _remote.connection(
+        _host(b, tester),
+        b.ssh_user,
+        key.private_key_openssh,
+        b.ssh_timeout_minutes,
+    )
+    gate = run_test(
+        name,
+        parent=component,
+        instance=tester,
+        conn=conn,
+        test=plan.test,
+        image_id=image_link,
+    )
+    # The tested copy: what consumers get (and the family, with a channel). Its existence
+    # is the image's "tested" mark: a later deployment of this build reuses it.
+    published = gcp.compute.Image(
+        f"{name}-published",
+        name=pulumi.Output.concat(plan.image_name, PUBLISHED_SUFFIX),
+        family=plan.channel,
+        description=plan.description,
+        source_image=image_link,
+        image_encryption_key=encryption,
+        labels=labels,
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[gate],
+            custom_timeouts=timeouts,
+            retain_on_delete=True,
+        ),
+        **project,
+    )
+    return BakeResult(
+        image_id=published.self_link,
+        region=pulumi.Output.from_input("global"),
+        channel=published.family if plan.channel is not None else None,
+        origin=origin,
+    )
+
+
+def _bake_image(
+    b: GcpBuilder,
+    component: GoldenImage,
+    name: str,
+    plan: BakePlan,
+    tag: str,
+    key: tls.PrivateKey,
+    build: pulumi.Output[str],
+    labels: pulumi.Output[dict[str, str]],
+    timeouts: pulumi.CustomTimeouts,
+    encryption: Any,
+) -> gcp.compute.Image:
+    """Builder, provisioning, clearing, stop and the image of its boot disk."""
+    project: dict[str, Any] = {"project": b.project} if b.project else {}
     builder = _instance(
         b,
         f"{name}-builder",
@@ -118,6 +250,14 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         provisioners=plan.provisioners,
         build_hash=plan.build_hash,
     )
+    cleared = _remote.clear_login(
+        name,
+        parent=component,
+        builder=builder,
+        conn=conn,
+        after=steps[-1],
+        build_hash=plan.build_hash,
+    )
     stop_cmd = pulumi.Output.all(builder.name, builder.zone, builder.project).apply(
         lambda a: (
             "gcloud compute instances stop "
@@ -128,25 +268,16 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
     stopped = local.Command(
         f"{name}-builder-stopped",
         create=stop_cmd,
-        triggers=[plan.build_hash],
+        triggers=[plan.build_hash, builder.id],
         opts=pulumi.ResourceOptions(
             parent=component,
-            depends_on=[steps[-1]],
+            depends_on=[cleared],
             deleted_with=builder,
             ignore_changes=["create"],
         ),
     )
-    labels = _image_labels(plan)
-    timeouts = pulumi.CustomTimeouts(
-        create=f"{b.image_timeout_minutes}m", delete=f"{b.image_timeout_minutes}m"
-    )
-    encryption = (
-        gcp.compute.ImageImageEncryptionKeyArgs(kms_key_self_link=b.kms_key_self_link)
-        if b.kms_key_self_link
-        else None
-    )
     direct_family = plan.channel if plan.test is None else None
-    image = gcp.compute.Image(
+    return gcp.compute.Image(
         f"{name}-image",
         name=plan.image_name,
         family=direct_family,
@@ -156,61 +287,11 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         labels=labels,
         opts=pulumi.ResourceOptions(
             parent=component,
-            depends_on=[stopped, steps[-1]],
+            depends_on=[stopped, cleared],
             custom_timeouts=timeouts,
             retain_on_delete=True,
         ),
         **project,
-    )
-    published: gcp.compute.Image | None = None
-    if plan.test is not None:
-        tester = _instance(
-            b,
-            f"{name}-test",
-            component,
-            image=image.self_link,
-            machine_type=plan.test.instance_type or b.machine_type,
-            tag=tag,
-            public_key=key.public_key_openssh,
-            description=build.apply(lambda h: f"immutable-components image test, build {h}"),
-            opts=pulumi.ResourceOptions(),
-        )
-        conn = _remote.connection(
-            _host(b, tester),
-            b.ssh_user,
-            key.private_key_openssh,
-            b.ssh_timeout_minutes,
-        )
-        gate = run_test(
-            name,
-            parent=component,
-            instance=tester,
-            conn=conn,
-            test=plan.test,
-            image_id=image.self_link,
-        )
-        if plan.channel is not None:
-            published = gcp.compute.Image(
-                f"{name}-published",
-                name=pulumi.Output.concat(plan.image_name, PUBLISHED_SUFFIX),
-                family=plan.channel,
-                description=plan.description,
-                source_image=image.self_link,
-                image_encryption_key=encryption,
-                labels=labels,
-                opts=pulumi.ResourceOptions(
-                    parent=component,
-                    depends_on=[gate],
-                    custom_timeouts=timeouts,
-                    retain_on_delete=True,
-                ),
-                **project,
-            )
-    final = published or image
-    return BakeResult(
-        image_id=final.self_link,
-        region=pulumi.Output.from_input("global"),
-        channel=final.family if plan.channel is not None else None,
     )
 
 

@@ -275,4 +275,6 @@ INVOKE_RESULTS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
     },
     # GoldenImage (GCP/Azure/lifecycle)
     "gcp:compute/getImage:getImage": _gcp_get_image,
+    # GoldenImage: images of a build hash the project holds (none in a fresh project).
+    "gcp:compute/getImages:getImages": lambda c: {"id": c.project, "images": []},
 }

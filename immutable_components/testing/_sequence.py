@@ -560,6 +560,7 @@ class _SequenceMocks(RecordingMocks):
         cloud = session.cloud
         self.register_invoke("aws:ec2/getAmiIds:getAmiIds", lambda c: _ami_ids(cloud, c))
         self.register_invoke("aws:ec2/getAmi:getAmi", lambda c: _vendor_ami(cloud, c))
+        self.register_invoke("gcp:compute/getImages:getImages", lambda c: _gcp_images(cloud, c))
 
 
 class _SequenceMonitor(RecordingMonitor):
@@ -605,6 +606,33 @@ def _matches(image: FakeImage, key: str, values: list[str]) -> bool:
         return image.tags.get(key[4:]) in values
     found = {"name": image.name, "image-id": image.id, "state": image.state}.get(key)
     return found in values
+
+
+_LABEL_FILTER = re.compile(r'\(\s*labels\.([a-z0-9_-]+)\s*=\s*"([^"]*)"\s*\)')
+
+
+def _gcp_images(cloud: FakeCloud, c: _Ctx) -> dict[str, Any]:
+    """``get_images``: the project's images (resources and retained ones) whose labels
+    match every ``(labels.<key> = "<value>")`` of the filter."""
+    wanted = dict(_LABEL_FILTER.findall(str(c.inputs.get("filter") or "")))
+    entries = [*cloud.state.values(), *cloud.retained, *cloud.pending_deletes]
+    images = []
+    for entry in entries:
+        if entry.type != "gcp:compute/image:Image":
+            continue
+        labels = entry.state.get("labels") or entry.inputs.get("labels") or {}
+        if str(entry.state.get("project") or c.project) != c.project:
+            continue
+        if all(labels.get(k) == v for k, v in wanted.items()):
+            images.append(
+                {
+                    "name": entry.state.get("name"),
+                    "selfLink": entry.state.get("selfLink"),
+                    "family": entry.state.get("family") or "",
+                    "labels": labels,
+                }
+            )
+    return {"id": c.project, "project": c.project, "images": images}
 
 
 def _vendor_ami(cloud: FakeCloud, c: _Ctx) -> dict[str, Any]:
