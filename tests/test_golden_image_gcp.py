@@ -202,3 +202,19 @@ def test_an_image_of_the_build_the_project_holds_is_reused_or_tested(pulumi_mock
     assert "app-t-builder" not in names and "app-t-image" not in names
     assert {"app-t-test", "app-t-test-run", "app-t-published"} <= set(names)
     assert pulumi_mocks.resolve(tested.origin) == "test"
+
+
+def test_one_build_bakes_once_and_cannot_join_two_families(pulumi_mocks, tmp_path):
+    first = GoldenImage(
+        "app-a", GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path), channel="app")
+    )
+    second = GoldenImage(
+        "app-b", GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path), channel="app")
+    )
+    assert pulumi_mocks.resolve(second.image_id) == pulumi_mocks.resolve(first.image_id)
+    assert not [r for r in pulumi_mocks.resources if r.name.startswith("app-b-")]
+    with pytest.raises(ComponentInputError, match=r"GoldenImage 'app-c': `channel` = 'other'"):
+        GoldenImage(
+            "app-c",
+            GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path), channel="other"),
+        )

@@ -11,6 +11,7 @@ import pulumi_gcp as gcp
 import pulumi_tls as tls
 from pulumi_command import local
 
+from ..errors import ComponentInputError
 from . import _labels, _remote
 from .component import BakePlan, BakeResult, GoldenImage
 from .lifecycle import run_test
@@ -110,10 +111,20 @@ def existing_image(b: GcpBuilder, component: GoldenImage, plan: BakePlan) -> tup
 
 def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
     if plan.sibling is not None:
+        sibling = plan.sibling
+        if plan.channel is not None and plan.channel != sibling.channel_name:
+            # A GCP image belongs to one family: the shared image cannot be in two.
+            raise ComponentInputError(
+                f"GoldenImage {component._name!r}",
+                "channel",
+                plan.channel,
+                f"{sibling.channel_name!r} or None: GoldenImage {sibling._name!r} bakes the same "
+                "build in this project, and a GCP image is in one family",
+            )
         return BakeResult(
-            image_id=plan.sibling.image_id,
-            region=plan.sibling.region,
-            channel=plan.sibling.channel if plan.channel is not None else None,
+            image_id=sibling.image_id,
+            region=sibling.region,
+            channel=pulumi.Output.from_input(plan.channel) if plan.channel else None,
             origin="sibling",
         )
     origin, found = existing_image(b, component, plan)

@@ -237,6 +237,7 @@ class GoldenImage(pulumi.ComponentResource):
             provenance["GitCommit"] = args.git_commit
         description = args.description or _map(self._build_hash, lambda h: f"{name} build {h}")
 
+        self.channel_name: str | None = args.channel
         sibling = _claim_build(self, builder, self._build_hash)
         result = builder.bake(
             self,
