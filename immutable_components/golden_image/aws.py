@@ -4,16 +4,22 @@ Resources, all children of the GoldenImage, in order:
 
 ``{name}-ssh-key``         tls PrivateKey (ED25519), created once and kept in state
 ``{name}-key-pair``        EC2 key pair holding its public half
-``{name}-builder-sg``      SSH (22/tcp) only from ``ssh_cidrs``; egress open (the builder
-                           downloads packages)
+``{name}-builder-sg``      SSH (22/tcp) only from ``ssh_cidrs``; egress only to the
+                           ``egress_tcp_ports``/``egress_udp_ports`` (DNS, HTTP, HTTPS)
 ``{name}-builder``         the builder instance: IMDSv2 required, encrypted root volume,
                            replaced whenever the build hash changes
 ``{name}-wait-ready``, ``{name}-provision-N``   the provisioners (see ``_remote``)
-``{name}-builder-stopped`` the builder stopped after the last provisioner
+``{name}-clear-login``     login keys and cloud-init state removed (see ``_remote``)
+``{name}-builder-stopped`` the builder stopped after the clearing
 ``{name}-image``           the AMI (``AmiFromInstance``), after the builder is stopped
-``{name}-snapshot-tag-K``  provenance tags on the AMI's root snapshot
+``{name}-snapshot-tag-K``  provenance tags on the AMI's root snapshot (retained)
 
 then the test, copies, sharing and channel (see ``aws_distribution``).
+
+Across deployments (``aws_distribution.existing_image``): an image of the build hash this
+account owns is reused (tested: none of the above is registered; untested: only the key,
+the security group and the test), so the bakery lives for one deployment and the next
+``up`` deletes it; a revert or a second colour on one version never bakes again.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@
   ``TERMINATED`` one, on Azure a "Stopped" VM (still allocated: the Azure builder also
   deallocates it after a passing test). NOTE: after a failing test the instance is
   powered off, so re-running the same image's test needs
-  ``pulumi up --replace <urn of {name}-test>``; a fixed image replaces it anyway.
+  ``pulumi up --replace <urn of {name}-test>``; a fixed image replaces it anyway. A passed
+  test marks the image (AWS: the ``ImageTest`` tag, GCP: the tested copy), so a later
+  deployment reuses it untested and a changed test runs again on a kept image.
 * A channel is the name consumers follow instead of an image id: AWS an SSM parameter
   ``/images/<channel>`` of data type ``aws:ec2:image``, GCP the image family, Azure the
   gallery image definition. One naming rule fits all three (GCP's family rule).

@@ -148,8 +148,10 @@ class LaunchTemplateReleaseArgs:
     period applies)."""
     wait_for_elb_capacity: int | None = None
     """On create and on every update of the group, wait for exactly this many healthy
-    instances in the target groups (overrides ``min_elb_capacity``). The health gate
-    BlueGreenService uses. Default: no wait on load balancer health."""
+    instances in the target groups (overrides ``min_elb_capacity``). NOTE: the AWS provider
+    waits on update only when min/desired change, and then for *exactly* this many: no
+    health gate for a cutover (BlueGreenService has its own, ``{name}-{colour}-gate``).
+    Default: no wait on load balancer health."""
     min_elb_capacity: int | None = None
     """On create, wait for at least this many healthy instances in the target groups.
     Default: no wait on load balancer health."""
