@@ -45,8 +45,8 @@ def account_holds(pulumi_mocks, *, tested: bool, available: bool = True) -> None
         filters = {f["name"]: f["values"] for f in c.inputs.get("filters") or []}
         if "state" in filters and not available:
             return {"id": c.region, "ids": []}
-        wants_test = filters.get("tag:ImageTest")
-        if wants_test is not None and not (tested and wants_test == [TEST.digest()]):
+        marks = [k for k in filters if k.startswith("tag:ImageTest:")]
+        if marks and not (tested and marks == [f"tag:ImageTest:{TEST.digest()}"]):
             return {"id": c.region, "ids": []}
         assert c.inputs["owners"] == ["self"]
         return {"id": c.region, "ids": [HELD]}
@@ -86,8 +86,8 @@ def test_an_untested_image_of_the_build_is_tested_not_baked(pulumi_mocks):
     mark = pulumi_mocks.one("aws:ec2/tag:Tag", "app-tested")
     assert (mark.inputs["resourceId"], mark.inputs["key"], mark.inputs["value"]) == (
         HELD,
-        "ImageTest",
-        TEST.digest(),
+        f"ImageTest:{TEST.digest()}",
+        "passed",
     )
     assert mark.options["retainOnDelete"] is True
     assert pulumi_mocks.resolve(img.origin) == "test"
@@ -178,3 +178,28 @@ def test_builder_egress_is_overridable(pulumi_mocks):
 def test_bad_egress_is_refused(pulumi_mocks, field, value, match):
     with pytest.raises(ComponentInputError, match=match):
         image(b=builder(**{field: value}))
+
+
+def test_a_sibling_with_its_own_test_tests_the_shared_image(pulumi_mocks):
+    first = image("app-blue")  # no test
+    other = ImageTest(commands=["curl -fsS localhost:8080/health"])
+    second = image("app-green", test=other, channel="app-green")
+    green = [n for n in names(pulumi_mocks) if n.startswith("app-green")]
+    assert "app-green-builder" not in green and "app-green-image" not in green
+    assert {"app-green-test", "app-green-test-run", "app-green-tested"} <= set(green)
+    test_vm = pulumi_mocks.one("aws:ec2/instance:Instance", "app-green-test")
+    assert test_vm.inputs["ami"] == pulumi_mocks.resolve(first.image_id)
+    run = pulumi_mocks.one("command:remote:Command", "app-green-test-run")
+    assert run.urn in pulumi_mocks.named("app-green-channel").dependencies
+    assert pulumi_mocks.resolve(second.origin) == "test"
+
+
+def test_a_changed_test_boots_a_fresh_test_instance_and_runs_again(pulumi_mocks):
+    image("app-a", test=TEST)
+    image("app-b", test=ImageTest(commands=["false"]), b=builder(region="eu-west-1"))
+    a = pulumi_mocks.one("aws:ec2/instance:Instance", "app-a-test")
+    b = pulumi_mocks.one("aws:ec2/instance:Instance", "app-b-test")
+    assert TEST.digest() in a.inputs["userData"] and a.inputs["userDataReplaceOnChange"] is True
+    assert a.inputs["userData"] != b.inputs["userData"]
+    run = pulumi_mocks.one("command:remote:Command", "app-a-test-run")
+    assert run.inputs["triggers"][-1] == TEST.digest()

@@ -95,7 +95,8 @@ def existing_image(b: GcpBuilder, component: GoldenImage, plan: BakePlan) -> tup
         # Compute API list filter: parenthesised expressions are ANDed.
         filter=(
             f'(labels.build_hash = "{_labels.label_value(plan.build_hash)}") '
-            f'(labels.managed_by = "{_labels.label_value(str(plan.provenance["ManagedBy"]))}")'
+            f'(labels.managed_by = "{_labels.label_value(str(plan.provenance["ManagedBy"]))}") '
+            '(status = "READY")'
         ),
         opts=pulumi.InvokeOptions(parent=component),
         **({"project": b.project} if b.project else {}),
@@ -112,6 +113,15 @@ def existing_image(b: GcpBuilder, component: GoldenImage, plan: BakePlan) -> tup
 def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
     if plan.sibling is not None:
         sibling = plan.sibling
+        own_test = plan.test.digest() if plan.test else ""
+        if own_test and own_test != sibling.test_digest:
+            raise ComponentInputError(
+                f"GoldenImage {component._name!r}",
+                "test",
+                plan.test,
+                f"the test of GoldenImage {sibling._name!r} or None: it bakes the same build "
+                "in this project, and on GCP the tested copy is one image",
+            )
         if plan.channel is not None and plan.channel != sibling.channel_name:
             # A GCP image belongs to one family: the shared image cannot be in two.
             raise ComponentInputError(
@@ -160,29 +170,32 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         if b.kms_key_self_link
         else None
     )
-    image_link: pulumi.Input[str]
-    image: gcp.compute.Image | None = None
-    if origin == "test":
-        image_link = str(found)
-    else:
+    if plan.test is None:  # origin "bake": an existing image without a test is reused
         image = _bake_image(b, component, name, plan, tag, key, build, labels, timeouts, encryption)
-        image_link = image.self_link
-    if plan.test is None:
-        assert image is not None  # without a test, an existing image is reused
         return BakeResult(
             image_id=image.self_link,
             region=pulumi.Output.from_input("global"),
             channel=image.family if plan.channel is not None else None,
         )
+    test = plan.test
+    image_link: pulumi.Input[str]
+    if origin == "test":
+        image_link = str(found)
+    else:
+        image_link = _bake_image(
+            b, component, name, plan, tag, key, build, labels, timeouts, encryption
+        ).self_link
     tester = _instance(
         b,
         f"{name}-test",
         component,
         image=image_link,
-        machine_type=plan.test.instance_type or b.machine_type,
+        machine_type=test.instance_type or b.machine_type,
         tag=tag,
         public_key=key.public_key_openssh,
-        description=build.apply(lambda h: f"immutable-components image test, build {h}"),
+        description=build.apply(
+            lambda h: f"immutable-components image test {test.digest()}, build {h}"
+        ),
         opts=pulumi.ResourceOptions(),
     )
     conn = _remote.connection(
@@ -196,7 +209,7 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         parent=component,
         instance=tester,
         conn=conn,
-        test=plan.test,
+        test=test,
         image_id=image_link,
     )
     # The tested copy: what consumers get (and the family, with a channel). Its existence

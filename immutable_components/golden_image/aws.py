@@ -267,7 +267,13 @@ class AwsBuilder:
         regional: dict[str, Any] = {"region": self.region} if self.region else {}
         invoke = pulumi.InvokeOptions(parent=component)
         region = aws.get_region_output(opts=invoke, **regional).region
-        if plan.sibling is not None:
+        own_test = plan.test.digest() if plan.test else ""
+        found: Any
+        if plan.sibling is not None and plan.sibling.test_digest != own_test and own_test:
+            # Another GoldenImage bakes this build with another test (or none): run this
+            # one's test on that image before publishing it.
+            origin, found = "test", plan.sibling.image_id
+        elif plan.sibling is not None:
             sibling = plan.sibling
             copies, channel = aws_distribution.publish(
                 self,
@@ -288,7 +294,8 @@ class AwsBuilder:
                 origin="sibling",
                 copy_regions=self._copy_regions(),
             )
-        origin, found = aws_distribution.existing_image(component, plan, self.region)
+        else:
+            origin, found = aws_distribution.existing_image(component, plan, self.region)
         gate: pulumi.Resource | None = None
         if origin == "reuse":
             image_id: pulumi.Input[str] = str(found)
@@ -316,6 +323,9 @@ class AwsBuilder:
             image_region=region,
             gate=gate,
             regional=regional,
+            existing_copies=(
+                (plan.sibling.copy_regions, plan.sibling.copies) if plan.sibling else None
+            ),
         )
         return BakeResult(
             image_id=published,

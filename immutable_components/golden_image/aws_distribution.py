@@ -54,7 +54,8 @@ OU_ARN = re.compile(
 )
 CHANNEL_PREFIX = "/images/"
 TESTED_TAG = "ImageTest"
-"""Put on an image once its test passed; the value names the test (``ImageTest.digest``)."""
+"""``ImageTest:<digest of the test>`` = ``passed`` is put on an image once that test passed
+(one tag per test, so two tests of one image never overwrite each other's mark)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +145,8 @@ def existing_image(
         return list(answer.ids or [])
 
     if plan.test is not None:
-        tested = ids([*available, {"name": f"tag:{TESTED_TAG}", "values": [plan.test.digest()]}])
+        mark = f"tag:{TESTED_TAG}:{plan.test.digest()}"
+        tested = ids([*available, {"name": mark, "values": ["passed"]}])
         if tested:
             return "reuse", tested[0]
     usable = ids(available)
@@ -208,6 +210,10 @@ def test_image(
             delete_on_termination=True,
         ),
         instance_initiated_shutdown_behavior="stop",
+        # The test's digest in user data, replaced on change: a changed test boots a fresh
+        # instance (the previous one powered itself off).
+        user_data=f"#!/bin/sh\n# immutable-components image test {test.digest()}\n",
+        user_data_replace_on_change=True,
         tags={**builder.tags, "Name": f"{name}-test", "BuildHash": plan.build_hash},
         opts=pulumi.ResourceOptions(parent=component),
         **regional,
@@ -229,8 +235,8 @@ def test_image(
     aws.ec2.Tag(
         f"{name}-tested",
         resource_id=image_id,
-        key=TESTED_TAG,
-        value=test.digest(),
+        key=f"{TESTED_TAG}:{test.digest()}",
+        value="passed",
         opts=pulumi.ResourceOptions(parent=component, depends_on=[run], retain_on_delete=True),
         **regional,
     )
@@ -278,7 +284,7 @@ def publish(
         if region in sibling_regions:
             copies[region] = sibling_copies.apply(functools.partial(_pick, region=region))
         elif held is not None:
-            copies[region] = held
+            copies[region] = passed(held, gate)
         else:
             copy = aws.ec2.AmiCopy(
                 f"{name}-copy-{region}",

@@ -238,6 +238,7 @@ class GoldenImage(pulumi.ComponentResource):
         description = args.description or _map(self._build_hash, lambda h: f"{name} build {h}")
 
         self.channel_name: str | None = args.channel
+        self.test_digest: str = args.test.digest() if args.test else ""
         sibling = _claim_build(self, builder, self._build_hash)
         result = builder.bake(
             self,
@@ -304,9 +305,10 @@ class GoldenImage(pulumi.ComponentResource):
 # One bake per build hash and scope in a program: the first GoldenImage claims it, the
 # others publish its image. Keyed by the program's root stack resource, so two programs run
 # one after the other in a process (tests, sequence tests) never share a claim.
-_CLAIMS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], GoldenImage]] = (
+_CLAIMS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], GoldenImage]] = (
     weakref.WeakKeyDictionary()
 )
+_PACKAGES = {"azure": "azure-native"}
 
 
 def _claim_build(
@@ -318,7 +320,10 @@ def _claim_build(
     if root is None or not isinstance(build_hash, str):
         return None
     claims = _CLAIMS.setdefault(root, {})
-    key = (builder.cloud, builder.bake_scope(), build_hash)
+    # The same build and provider (account) only: a sibling publishes what the first one
+    # baked, in the first one's account (and runs its own test on it if it has another).
+    provider = image.get_provider(f"{_PACKAGES.get(builder.cloud, builder.cloud)}::x")
+    key = (builder.cloud, builder.bake_scope(), build_hash, str(id(provider)))
     first = claims.get(key)
     if first is None:
         claims[key] = image

@@ -129,10 +129,11 @@ def run_test(
 ) -> pulumi.Resource:
     """``{name}-test-ready`` then ``{name}-test-run`` on the test instance; returns the
     run, which publication depends on."""
-    # A new image, or a replaced test instance, replaces both steps (the instance's id is
-    # in the triggers); nothing else re-runs them on the powered-off instance.
+    # A new image, a replaced test instance or a changed test replaces both steps (all three
+    # are in the triggers); the test instance is replaced with the test too (its user data /
+    # description carries the digest), so a changed test never dials a powered-off one.
     script = test.script()
-    triggers = [image_id, instance.id]  # type: ignore[attr-defined]
+    triggers = [image_id, instance.id, test.digest()]  # type: ignore[attr-defined]
     ready = remote.Command(
         f"{name}-test-ready",
         connection=conn,

@@ -33,7 +33,9 @@ Lookups answer from the fake cloud: ``aws:ec2/getAmiIds:getAmiIds`` lists the im
 exist (resources and retained objects) with their tags, ``aws:ec2/getAmi:getAmi`` answers a
 vendor image that changes when :meth:`FakeCloud.vendor_publishes` is called.
 
-NOTE: this predicts; ``pulumi preview`` against the real providers is the authority.
+NOTE: this predicts; ``pulumi preview`` against the real providers is the authority. A
+deployment here knows every value (it is an ``up``): what only a preview's unknowns would
+show (a replacement decided by an output not known yet) is not predicted.
 """
 
 from __future__ import annotations
@@ -204,8 +206,9 @@ class FakeCloud:
     def images(self) -> list[FakeImage]:
         """Every AMI that exists: those of resources in the state and retained ones, with
         the tags ``aws:ec2/tag:Tag`` resources (live or retained) put on them."""
-        entries = [(e, False) for e in self.state.values()] + [(e, True) for e in self.retained]
-        entries += [(e, False) for e in self.pending_deletes]
+        # Oldest writes first, so a live tag wins over a retained one of the same key.
+        entries = [(e, True) for e in self.retained] + [(e, False) for e in self.pending_deletes]
+        entries += [(e, False) for e in self.state.values()]
         extra: dict[str, dict[str, str]] = {}
         for entry, _ in entries:
             if entry.type == TAG_TYPE:
@@ -310,6 +313,9 @@ class FakeCloud:
             error = str(exc)
         error = session.error or error
         steps = session.finish(success=error is None)
+        # Registrations arrive from executor threads; show the steps in construction order.
+        rank = {r["urn"]: i for i, r in enumerate(resources)}
+        steps.sort(key=lambda s: (s.op == "delete", rank.get(s.urn, len(rank))))
         deployment = Deployment(steps, resources, outputs, error)
         if commit:
             session.commit(success=error is None)
@@ -340,8 +346,11 @@ class _Session:
         self.generations = dict(cloud.generations)
         self.error: str | None = None
         # Physical names still taken: in the cloud before this deployment, and created in it.
+        # The engine retires the pending deletes of a failed deployment first: retained ones
+        # stay in the cloud, the others are deleted (their names freed).
+        self.retired = list(cloud.pending_deletes)
         self.names: dict[tuple[str, ...], str] = {}
-        for entry in [*cloud.state.values(), *cloud.retained, *cloud.pending_deletes]:
+        for entry in [*cloud.state.values(), *cloud.retained, *self.kept(self.retired)]:
             if entry.name_key is not None:
                 self.names[entry.name_key] = entry.urn
         self.mocks: _SequenceMocks | None = None
@@ -362,6 +371,10 @@ class _Session:
             gcp_project=gcp_project,
         )
         return self.mocks, _SequenceMonitor(self.mocks, self)
+
+    @staticmethod
+    def kept(entries: list[_Entry]) -> list[_Entry]:
+        return [e for e in entries if e.custom and e.options.get("retainOnDelete")]
 
     # -- a registration -----------------------------------------------------------------
     def register(self, monitor: _SequenceMonitor, request: Any) -> Any:
@@ -399,7 +412,12 @@ class _Session:
             entry = _Entry(urn, request.type, request.name, True, rid, inputs, state, options)
             entry.name_key = _name_key(request.type, inputs, self.config())
             if op in ("create", "replace"):
-                self._claim(entry, prior, op)
+                try:
+                    self._claim(entry, prior, op)
+                except DeploymentFailed:
+                    self.steps[urn] = Step(op, urn, request.type, request.name, diffs, why)
+                    self.order.append(urn)
+                    raise
             retained = op == "replace" and bool(prior and prior.options.get("retainOnDelete"))
             step = Step(op, urn, request.type, request.name, diffs, why, retained)
             if op == "replace" and prior is not None:
@@ -522,11 +540,13 @@ class _Session:
 
     # -- the end of a deployment ------------------------------------------------------------
     def finish(self, *, success: bool) -> list[Step]:
-        steps = [self.steps[urn] for urn in dict.fromkeys(self.order)]
+        retired = [
+            Step("delete", e.urn, e.type, e.name, retained=bool(e.options.get("retainOnDelete")))
+            for e in self.retired
+        ]
+        steps = retired + [self.steps[urn] for urn in dict.fromkeys(self.order)]
         if not success:
             return steps
-        for entry in self.cloud.pending_deletes:
-            steps.append(Step("delete", entry.urn, entry.type, entry.name, retained=False))
         for urn in reversed(list(self.prior)):
             if urn not in self.registered:
                 entry = self.prior[urn]
@@ -537,17 +557,18 @@ class _Session:
     def commit(self, *, success: bool) -> None:
         cloud = self.cloud
         cloud.generations = self.generations
+        cloud.retained += self.kept(self.retired)
+        cloud.pending_deletes = []
         if not success:
             merged = dict(self.prior)
             merged.update(self.registered)
             cloud.state = merged
-            cloud.pending_deletes += self.replaced_old
+            cloud.pending_deletes = list(self.replaced_old)
             return
         gone = [e for urn, e in self.prior.items() if urn not in self.registered]
         for entry in [*self.replaced_old, *gone]:
             if entry.custom and entry.options.get("retainOnDelete"):
                 cloud.retained.append(entry)
-        cloud.pending_deletes = []
         cloud.state = {urn: self.registered[urn] for urn in dict.fromkeys(self.order)}
 
 
