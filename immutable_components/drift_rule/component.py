@@ -70,9 +70,11 @@ class DriftRuleArgs:
     (AWS Config rule + EventBridge/SNS alerts), ``GcpDriftTarget`` (trusted image projects
     org policy) or ``AzureDriftTarget`` (Azure Policy definition + assignment)."""
     approved_images: Sequence[ImageRef]
-    """The images instances may run: GoldenImages (their ``image_id``; while a GoldenImage
-    bakes, its builder's source image too, so the builder is no finding; on GCP the chain's
-    vendor image as well, so the next rebake may boot), image ids
+    """The images instances may run: GoldenImages (their ``image_id``; on AWS also the image
+    the GoldenImage published before this build, so a rollout in progress and an
+    auto-rollback are no findings; while a GoldenImage bakes, its builder's source image,
+    so the builder is no finding; on GCP the chain's vendor image, so the next rebake may
+    boot), image ids
     (AWS ``ami-...``, GCP ``projects/<p>/global/images/<name>``, Azure image or gallery image
     version resource ids) or Outputs of them. At least one. Duplicates are dropped and the
     set is sorted, so reordering this list changes nothing."""
@@ -157,6 +159,9 @@ def collect_image_ids(
             ids.append(entry.image_id)
             # The bakery's instances boot the builder's source while the image bakes.
             ids.extend(pulumi.Output.from_input(s) for s in entry.bakery_sources)
+            # What the fleet ran before this build, until the next build (N-1): a rollout
+            # in progress and an auto-rollback are no findings.
+            ids.extend(pulumi.Output.from_input(s) for s in entry.previous_images)
             if getattr(target, "approves_chain_roots", False):
                 ids.append(pulumi.Output.from_input(entry.root_source))
         elif is_unknown(entry):

@@ -293,6 +293,7 @@ class AwsBuilder:
                 channel=channel,
                 origin="sibling",
                 copy_regions=self._copy_regions(),
+                previous=aws_distribution.previous_build(component, plan, self.region, None),
             )
         else:
             origin, found = aws_distribution.existing_image(component, plan, self.region)
@@ -334,6 +335,9 @@ class AwsBuilder:
             channel=channel,
             origin=origin,
             copy_regions=self._copy_regions(),
+            previous=aws_distribution.previous_build(
+                component, plan, self.region, found if isinstance(found, str) else None
+            ),
         )
 
     def _copy_regions(self) -> tuple[str, ...]:

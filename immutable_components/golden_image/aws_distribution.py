@@ -166,6 +166,31 @@ def existing_image(
     return "bake", None
 
 
+def previous_build(
+    component: GoldenImage, plan: BakePlan, region: str | None, current: str | None
+) -> str | None:
+    """The newest other image this component published before (same name prefix, another
+    build), or None: what its fleet runs until the new image has rolled out, and what an
+    auto-rollback returns to. A drift rule keeps it approved (N-1)."""
+    if not isinstance(plan.image_name, str) or not isinstance(plan.build_hash, str):
+        return None
+    prefix = plan.image_name.rsplit("-", 1)[0]
+    answer = aws.ec2.get_ami_ids(
+        owners=["self"],
+        filters=[
+            {"name": "name", "values": [f"{prefix}-*"]},
+            {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
+            {"name": "state", "values": ["available"]},
+        ],
+        include_deprecated=True,
+        sort_ascending=False,
+        opts=pulumi.InvokeOptions(parent=component),
+        **({"region": region} if region else {}),
+    )
+    others = [i for i in answer.ids or [] if i != current]
+    return others[0] if others else None
+
+
 def passed(image_id: pulumi.Input[str], gate: pulumi.Resource | None) -> pulumi.Output[str]:
     """The image id as consumers see it: resolved only once the test passed, and carrying
     the test step as a dependency, so everything built on it waits for the test."""

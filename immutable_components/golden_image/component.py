@@ -58,6 +58,9 @@ class BakeResult:
     """Region -> image id of each copy (AWS). Default: no copies."""
     channel: pulumi.Input[str] | None = None
     """The published channel's name. Default: not published."""
+    previous: pulumi.Input[str] | None = None
+    """The image this component published before this build (AWS), kept approved by a drift
+    rule until the next build: a rollout in progress and an auto-rollback run it."""
     origin: str = "bake"
     """How the image came to be: ``bake`` (baked in this deployment), ``test`` (an image
     of this build hash that existed untested, tested now), ``reuse`` (a tested image of
@@ -262,6 +265,9 @@ class GoldenImage(pulumi.ComponentResource):
         # chain's root source (a vendor image) for clouds whose policy is preventive (GCP).
         self.bakery_sources: list[pulumi.Input[str]] = (
             [builder.source_label()] if result.origin == "bake" else []
+        )
+        self.previous_images: list[pulumi.Input[str]] = (
+            [result.previous] if result.previous is not None else []
         )
         self.root_source: pulumi.Input[str] = (
             parent.root_source if parent is not None else builder.source_label()

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import fnmatch
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -626,7 +627,7 @@ def _matches(image: FakeImage, key: str, values: list[str]) -> bool:
     if key.startswith("tag:"):
         return image.tags.get(key[4:]) in values
     found = {"name": image.name, "image-id": image.id, "state": image.state}.get(key)
-    return found in values
+    return any(fnmatch.fnmatchcase(str(found), v) for v in values)
 
 
 _LABEL_FILTER = re.compile(r'\(\s*labels\.([a-z0-9_-]+)\s*=\s*"([^"]*)"\s*\)')
