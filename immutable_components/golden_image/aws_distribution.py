@@ -134,15 +134,7 @@ def existing_image(
     available = [*mine, {"name": "state", "values": ["available"]}]
 
     def ids(filters: list[dict[str, Any]]) -> list[str]:
-        answer = aws.ec2.get_ami_ids(
-            owners=["self"],
-            filters=filters,
-            include_deprecated=True,
-            sort_ascending=False,
-            opts=pulumi.InvokeOptions(parent=component),
-            **({"region": region} if region else {}),
-        )
-        return list(answer.ids or [])
+        return owned_images(component, filters, region)
 
     if plan.test is not None:
         mark = f"tag:{TESTED_TAG}:{plan.test.digest()}"
@@ -166,6 +158,23 @@ def existing_image(
     return "bake", None
 
 
+def owned_images(
+    component: GoldenImage, filters: list[dict[str, Any]], region: str | None
+) -> list[str]:
+    """Ids of the images this account owns (``owners=["self"]``: never one shared from
+    elsewhere) matching every filter, newest first, deprecated ones included; looked up at
+    construction, in ``region`` (default: the provider's)."""
+    answer = aws.ec2.get_ami_ids(
+        owners=["self"],
+        filters=filters,
+        include_deprecated=True,
+        sort_ascending=False,
+        opts=pulumi.InvokeOptions(parent=component),
+        **({"region": region} if region else {}),
+    )
+    return list(answer.ids or [])
+
+
 def previous_build(
     component: GoldenImage, plan: BakePlan, region: str | None, current: str | None
 ) -> str | None:
@@ -175,19 +184,12 @@ def previous_build(
     if not isinstance(plan.image_name, str) or not isinstance(plan.build_hash, str):
         return None
     prefix = plan.image_name.rsplit("-", 1)[0]
-    answer = aws.ec2.get_ami_ids(
-        owners=["self"],
-        filters=[
-            {"name": "name", "values": [f"{prefix}-*"]},
-            {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
-            {"name": "state", "values": ["available"]},
-        ],
-        include_deprecated=True,
-        sort_ascending=False,
-        opts=pulumi.InvokeOptions(parent=component),
-        **({"region": region} if region else {}),
-    )
-    others = [i for i in answer.ids or [] if i != current]
+    filters = [
+        {"name": "name", "values": [f"{prefix}-*"]},
+        {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
+        {"name": "state", "values": ["available"]},
+    ]
+    others = [i for i in owned_images(component, filters, region) if i != current]
     return others[0] if others else None
 
 
@@ -360,17 +362,10 @@ def _held_copy(component: GoldenImage, plan: BakePlan, region: str) -> str | Non
     """An available copy of the build this account holds in ``region``, if any."""
     if not isinstance(plan.build_hash, str):
         return None
-    answer = aws.ec2.get_ami_ids(
-        owners=["self"],
-        filters=[
-            {"name": "tag:BuildHash", "values": [plan.build_hash]},
-            {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
-            {"name": "state", "values": ["available"]},
-        ],
-        include_deprecated=True,
-        sort_ascending=False,
-        region=region,
-        opts=pulumi.InvokeOptions(parent=component),
-    )
-    ids = list(answer.ids or [])
+    filters = [
+        {"name": "tag:BuildHash", "values": [plan.build_hash]},
+        {"name": "tag:ManagedBy", "values": [str(plan.provenance["ManagedBy"])]},
+        {"name": "state", "values": ["available"]},
+    ]
+    ids = owned_images(component, filters, region)
     return ids[0] if ids else None
