@@ -310,3 +310,24 @@ def test_a_changed_test_runs_again_on_the_kept_image():
     assert {"app-blue-test", "app-blue-test-run", "app-blue-tested"} <= set(created)
     assert not any(n.endswith(("-builder", "-image")) for n in created)
     assert {i.id for i in cloud.images()} == images_before
+
+
+def test_an_image_left_pending_by_an_interrupted_up_is_a_clear_error_then_reused():
+    cloud = FakeCloud()
+    cloud.up_project(REPO, "dev", V1)
+    cloud.up_project(REPO, "dev", V1)
+    planned = cloud.up_project(REPO, "dev", V2, commit=False).resource("app-green-image")
+    stopped = cloud.up_project(REPO, "dev", V2, fail={"app-green-image": "interrupted"})
+    assert stopped.error == "app-green-image: interrupted"
+    # CreateImage had run: the AMI exists, pending, and the checkpoint never heard of it
+    orphan = cloud.add_image(planned["inputs"]["name"], planned["inputs"]["tags"], state="pending")
+    again = cloud.up_project(REPO, "dev", V2)
+    assert again.error is not None
+    assert f"ImageConflict: GoldenImage 'app-green': image {orphan} of build" in again.error
+    assert "is not available" in again.error
+    # once AWS finishes it, the next `up` tests that image instead of baking a second one
+    next(e for e in cloud.retained if e.id == orphan).state["state"] = "available"
+    resumed = cloud.up_project(REPO, "dev", V2)
+    assert resumed.error is None
+    assert resumed.resource("app-green-test")["inputs"]["ami"] == orphan
+    assert "app-green-image" not in resumed.ops().get("create", [])

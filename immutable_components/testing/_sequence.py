@@ -71,6 +71,7 @@ IMAGE_TYPES = (
     "aws:ec2/ami:Ami",
 )
 TAG_TYPE = "aws:ec2/tag:Tag"
+IMAGE_KIND = "aws:ec2:image"  # the namespace of AMI names (see _replacements)
 _TOKEN = re.compile(r'\[\s*"([^"]*)"\s*\]|\[\s*\'([^\']*)\'\s*\]|\[\s*([^\]]*)\s*\]|([^.\[\]]+)')
 
 
@@ -204,6 +205,33 @@ class FakeCloud:
         """Every vendor image lookup (``aws.ec2.get_ami``) answers a newer image from now on."""
         self.vendor_release += 1
 
+    def add_image(
+        self,
+        name: str,
+        tags: Mapping[str, str],
+        *,
+        state: str = "available",
+        region: str | None = None,
+    ) -> str:
+        """An AMI that exists in the account but in no resource of the stack: e.g. one an
+        interrupted ``up`` left ``pending`` (CreateImage ran, the checkpoint never heard of
+        it), or one made by hand. Returns its id."""
+        image_id = f"ami-{hex_id('added', name, str(len(self.retained)))}"
+        self.retained.append(
+            _Entry(
+                urn=f"external::{image_id}",
+                type=IMAGE_TYPES[0],
+                name=name,
+                custom=True,
+                id=image_id,
+                inputs={"name": name, "tags": dict(tags)},
+                state={"region": region or self.region, "state": state},
+                options={"retainOnDelete": True},
+                name_key=(IMAGE_KIND, region or self.region, name),
+            )
+        )
+        return image_id
+
     def images(self) -> list[FakeImage]:
         """Every AMI that exists: those of resources in the state and retained ones, with
         the tags ``aws:ec2/tag:Tag`` resources (live or retained) put on them."""
@@ -230,7 +258,7 @@ class FakeCloud:
                     region=str(entry.state.get("region") or self.region),
                     owner=self.account_id,
                     tags=tags,
-                    state="available",
+                    state=str(entry.state.get("state") or "available"),
                     urn=entry.urn,
                     retained=retained,
                 )
