@@ -72,7 +72,7 @@ class AwsDriftTarget:
     NOTE: AWS Config rules evaluate only what a configuration recorder records. Most
     accounts have one (Control Tower and Security Hub set it up); if yours has none, set
     ``create_recorder=True``. AWS Config bills per configuration item recorded and per rule
-    evaluation (see docs/drift-rule.md).
+    evaluation (see the README, "DriftRule").
     """
 
     cloud = "aws"

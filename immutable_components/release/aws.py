@@ -61,7 +61,8 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
     """Release an image onto an Auto Scaling fleet: a new launch template version, rolled
     out by an instance refresh that ``pulumi up`` waits for.
 
-    Type token ``immutable:index:LaunchTemplateRelease``. See ``docs/release.md``.
+    Type token ``immutable:index:LaunchTemplateRelease``. See the README, "Releasing an image",
+    and docs/lifecycle.md.
     """
 
     launch_template_id: pulumi.Output[str]
