@@ -22,6 +22,8 @@ def test_bake_resources_and_order(pulumi_mocks, tmp_path):
     assert names == [
         ("tls:index/privateKey:PrivateKey", "base-ssh-key"),
         ("gcp:compute/firewall:Firewall", "base-builder-fw"),
+        ("gcp:compute/firewall:Firewall", "base-builder-egress"),
+        ("gcp:compute/firewall:Firewall", "base-builder-egress-deny"),
         ("gcp:compute/instance:Instance", "base-builder"),
         ("command:remote:Command", "base-wait-ready"),
         ("command:remote:Command", "base-provision-1"),
@@ -33,13 +35,30 @@ def test_bake_resources_and_order(pulumi_mocks, tmp_path):
     ]
     component = pulumi_mocks.named("base")
     assert all(r.parent == component.urn for r in pulumi_mocks.children_of(component))
-    assert len(pulumi_mocks.children_of(component)) == 10
+    assert len(pulumi_mocks.children_of(component)) == 12
     clear = pulumi_mocks.named("base-clear-login")
     assert "authorized_keys" in clear.inputs["create"]
     assert clear.urn in pulumi_mocks.named("base-builder-stopped").dependencies
     assert pulumi_mocks.named("base-builder").options["replaceOnChanges"] == ["*"]
 
-    fw = pulumi_mocks.one("gcp:compute/firewall:Firewall").inputs
+    out = pulumi_mocks.one("gcp:compute/firewall:Firewall", "base-builder-egress").inputs
+    assert (out["direction"], out["priority"], out["targetTags"]) == (
+        "EGRESS",
+        1000,
+        ["base-builder"],
+    )
+    assert out["allows"] == [
+        {"protocol": "tcp", "ports": ["53", "80", "443"]},
+        {"protocol": "udp", "ports": ["53"]},
+    ]
+    assert out["destinationRanges"] == ["0.0.0.0/0"]
+    deny = pulumi_mocks.one("gcp:compute/firewall:Firewall", "base-builder-egress-deny").inputs
+    assert (deny["direction"], deny["priority"], deny["denies"]) == (
+        "EGRESS",
+        65000,
+        [{"protocol": "all"}],
+    )
+    fw = pulumi_mocks.one("gcp:compute/firewall:Firewall", "base-builder-fw").inputs
     assert fw["sourceRanges"] == SSH
     assert fw["allows"] == [{"protocol": "tcp", "ports": ["22"]}]
     assert fw["targetTags"] == ["base-builder"] and fw["direction"] == "INGRESS"
@@ -217,4 +236,19 @@ def test_one_build_bakes_once_and_cannot_join_two_families(pulumi_mocks, tmp_pat
         GoldenImage(
             "app-c",
             GoldenImageArgs(builder=gcp(), provisioners=provisioners(tmp_path), channel="other"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"egress_cidrs": ["0.0.0.0/0", "::/0"]}, r"builder\.egress_cidrs"),
+        ({"egress_cidrs": []}, r"builder\.egress_cidrs"),
+        ({"egress_tcp_ports": [0]}, r"builder\.egress_tcp_ports\[0\]"),
+    ],
+)
+def test_bad_egress(pulumi_mocks, tmp_path, kwargs, field):
+    with pytest.raises(ComponentInputError, match=field):
+        GoldenImage(
+            "base", GoldenImageArgs(builder=gcp(**kwargs), provisioners=provisioners(tmp_path))
         )

@@ -12,7 +12,7 @@ import pulumi_tls as tls
 from pulumi_command import local
 
 from ..errors import ComponentInputError
-from . import _labels, _remote
+from . import _egress, _labels, _remote
 from .component import BakePlan, BakeResult, GoldenImage
 from .lifecycle import run_test
 
@@ -156,6 +156,34 @@ def bake(b: GcpBuilder, component: GoldenImage, name: str, plan: BakePlan) -> Ba
         description=f"Image builder {name}: SSH from the baking machine only",
         allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=["22"])],
         source_ranges=list(b.ssh_cidrs),
+        target_tags=[tag],
+        opts=child,
+        **project,
+    )
+    # Egress: only what a bake needs (the metadata server is not filtered by firewalls).
+    gcp.compute.Firewall(
+        f"{name}-builder-egress",
+        network=b.network,
+        direction="EGRESS",
+        priority=1000,
+        description=f"Image builder {name}: DNS, HTTP and HTTPS out",
+        allows=[
+            gcp.compute.FirewallAllowArgs(protocol=protocol, ports=[str(p) for p in ports])
+            for protocol, ports in _egress.rules(b.egress_tcp_ports, b.egress_udp_ports)
+        ],
+        destination_ranges=list(b.egress_cidrs),
+        target_tags=[tag],
+        opts=child,
+        **project,
+    )
+    gcp.compute.Firewall(
+        f"{name}-builder-egress-deny",
+        network=b.network,
+        direction="EGRESS",
+        priority=65000,
+        description=f"Image builder {name}: no other egress",
+        denies=[gcp.compute.FirewallDenyArgs(protocol="all")],
+        destination_ranges=["0.0.0.0/0"],
         target_tags=[tag],
         opts=child,
         **project,

@@ -34,7 +34,7 @@ import pulumi_aws as aws
 import pulumi_tls as tls
 
 from .._validate import Check, is_unknown
-from . import _remote, aws_distribution
+from . import _egress, _remote, aws_distribution
 from .aws_distribution import AwsDistribution
 from .component import BakePlan, BakeResult, GoldenImage
 
@@ -142,9 +142,9 @@ class AwsBuilder:
     egress_cidrs: Sequence[str] = ("0.0.0.0/0", "::/0")
     """Where the builder may connect (package mirrors, artifact stores). Default: anywhere,
     but only on ``egress_tcp_ports`` and ``egress_udp_ports``."""
-    egress_tcp_ports: Sequence[int] = (53, 80, 443)
+    egress_tcp_ports: Sequence[int] = _egress.TCP_PORTS
     """TCP ports the builder may connect to. Default: DNS, HTTP and HTTPS."""
-    egress_udp_ports: Sequence[int] = (53,)
+    egress_udp_ports: Sequence[int] = _egress.UDP_PORTS
     """UDP ports the builder may connect to. Default: DNS."""
     distribution: AwsDistribution | None = None
     """Copies to other regions and launch permissions for other accounts, created after
@@ -190,15 +190,7 @@ class AwsBuilder:
         check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
         check.int_range("builder.snapshot_timeout_minutes", self.snapshot_timeout_minutes, 10, 1440)
         check.string_map("builder.tags", self.tags)
-        egress = check.non_empty_list("builder.egress_cidrs", self.egress_cidrs)
-        for i, cidr in enumerate(egress):
-            check.cidr(f"builder.egress_cidrs[{i}]", cidr)
-        for label in ("egress_tcp_ports", "egress_udp_ports"):
-            ports = getattr(self, label)
-            if isinstance(ports, (str, bytes)) or not isinstance(ports, Sequence):
-                check.fail(f"builder.{label}", ports, "a list of port numbers")
-            for i, port in enumerate(ports):
-                check.int_range(f"builder.{label}[{i}]", port, 1, 65535)
+        _egress.validate(check, self.egress_cidrs, self.egress_tcp_ports, self.egress_udp_ports)
         if self.distribution is not None:
             if not isinstance(self.distribution, AwsDistribution):
                 check.fail("builder.distribution", self.distribution, "an AwsDistribution or None")
@@ -396,8 +388,8 @@ class AwsBuilder:
                 cidr_blocks=v4,
                 ipv6_cidr_blocks=v6,
             )
-            for protocol, ports in (("tcp", self.egress_tcp_ports), ("udp", self.egress_udp_ports))
-            for port in sorted(set(ports))
+            for protocol, ports in _egress.rules(self.egress_tcp_ports, self.egress_udp_ports)
+            for port in ports
         ]
 
     def _bake_image(

@@ -51,6 +51,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from .._validate import Check, is_unknown
+from . import _egress
 from .component import BakePlan, BakeResult, GoldenImage
 
 __all__ = ["GcpBuilder", "GcpImageFamily"]
@@ -139,6 +140,14 @@ class GcpBuilder:
     """Create timeout of the image (10-1440). Default: 60."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Labels for the builder's resources (not the image). Default: none."""
+    egress_cidrs: Sequence[str] = ("0.0.0.0/0",)
+    """Where the builder (and the test instance) may connect, one address family (a GCP
+    firewall rule takes one). Default: anywhere, but only on the ports below; every other
+    egress of the builder's network tag is denied."""
+    egress_tcp_ports: Sequence[int] = _egress.TCP_PORTS
+    """TCP ports the builder may connect to. Default: DNS, HTTP and HTTPS."""
+    egress_udp_ports: Sequence[int] = _egress.UDP_PORTS
+    """UDP ports the builder may connect to. Default: DNS."""
 
     cloud = "gcp"
 
@@ -186,6 +195,11 @@ class GcpBuilder:
         check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
         check.int_range("builder.image_timeout_minutes", self.image_timeout_minutes, 10, 1440)
         check.string_map("builder.labels", dict(self.labels))
+        _egress.validate(check, self.egress_cidrs, self.egress_tcp_ports, self.egress_udp_ports)
+        if len({":" in c for c in self.egress_cidrs if isinstance(c, str)}) > 1:
+            check.fail(
+                "builder.egress_cidrs", list(self.egress_cidrs), "only IPv4 or only IPv6 on GCP"
+            )
         for key, value in self.labels.items():
             check.matches("builder.labels key", key, LABEL_KEY, "a GCP label key")
             check.matches(f"builder.labels[{key!r}]", value, LABEL_VALUE, "a GCP label value")
