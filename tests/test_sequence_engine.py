@@ -145,3 +145,31 @@ def test_vendor_lookups_move_when_the_vendor_publishes():
     first = cloud.up(program).outputs["ami"]
     cloud.vendor_publishes()
     assert cloud.up(program).outputs["ami"] != first
+
+
+def test_a_builder_kept_across_deployments_sees_a_new_vendor_image():
+    from immutable_components import (
+        AwsBuilder,
+        AwsImageLookup,
+        GoldenImage,
+        GoldenImageArgs,
+        RunCommands,
+    )
+
+    builder = AwsBuilder(
+        source=AwsImageLookup(owners=["099720109477"], name_pattern="ubuntu/*"),
+        subnet_id="subnet-0123456789abcdef0",
+        ssh_cidrs=["10.0.0.0/8"],
+    )
+
+    def program() -> None:
+        GoldenImage(
+            "base", GoldenImageArgs(builder=builder, provisioners=[RunCommands(commands=["true"])])
+        )
+
+    cloud = FakeCloud()
+    first = cloud.up(program).resource("base-builder")["inputs"]["ami"]
+    cloud.vendor_publishes()
+    second = cloud.up(program)
+    assert second.resource("base-builder")["inputs"]["ami"] != first
+    assert "base-image" in second.ops()["replace"]  # a new build: a new image, a new name

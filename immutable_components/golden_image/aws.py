@@ -35,6 +35,7 @@ import pulumi_tls as tls
 
 from .._validate import Check, is_unknown
 from . import _egress, _remote, aws_distribution
+from ._per_program import per_program
 from .aws_distribution import AwsDistribution
 from .component import BakePlan, BakeResult, GoldenImage
 
@@ -210,14 +211,11 @@ class AwsBuilder:
         return src
 
     def _resolved_lookup(self) -> str:
-        # Resolved once per builder value (frozen dataclass: cache on the instance dict).
-        cached = self.__dict__.get("_lookup_id")
-        if cached is None:
-            if not isinstance(self.source, AwsImageLookup):  # pragma: no cover - guarded
-                raise TypeError("source is not a lookup")
-            cached = self.source.resolve(self.region)
-            object.__setattr__(self, "_lookup_id", cached)
-        return cached
+        # Resolved once per program run (a builder may serve several GoldenImages).
+        lookup = self.source
+        if not isinstance(lookup, AwsImageLookup):  # pragma: no cover - guarded
+            raise TypeError("source is not a lookup")
+        return per_program(self, "source", lambda: lookup.resolve(self.region))
 
     def source_key(self) -> str | pulumi.Output[str]:
         src = self.source

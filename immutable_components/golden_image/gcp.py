@@ -52,6 +52,7 @@ import pulumi_gcp as gcp
 
 from .._validate import Check, is_unknown
 from . import _egress
+from ._per_program import per_program
 from .component import BakePlan, BakeResult, GoldenImage
 
 __all__ = ["GcpBuilder", "GcpImageFamily"]
@@ -224,11 +225,7 @@ class GcpBuilder:
         if isinstance(src, GoldenImage):
             return src.image_id
         if isinstance(src, GcpImageFamily):
-            cached = self.__dict__.get("_resolved")
-            if cached is None:
-                cached = src.resolve()
-                object.__setattr__(self, "_resolved", cached)
-            return cached
+            return per_program(self, "source", src.resolve)
         return src
 
     def source_key(self) -> str | pulumi.Output[str]:
