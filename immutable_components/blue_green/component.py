@@ -47,6 +47,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .._aws_identity import provider_identity
 from .._validate import Check
 from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs, _lookups
 from ..release._options import child_options
@@ -268,6 +269,9 @@ class BlueGreenService(pulumi.ComponentResource):
         release: LaunchTemplateRelease,
     ) -> HealthGate:
         args = self._args
+        # The target group's provider: an explicit one's settings reach the gate's process
+        # (which knows only the stack's aws: config), as they reach the rollout.
+        explicit = target_group.get_provider("aws:lb/targetGroup:TargetGroup")
         return HealthGate(
             f"{self._name}-{color}-gate",
             HealthGateArgs(
@@ -279,6 +283,7 @@ class BlueGreenService(pulumi.ComponentResource):
                 # The target group's region: that of the service's aws provider.
                 region=_lookups.region(self),
                 role_arn=args.release_args.get("refresh_role_arn"),
+                identity=provider_identity(explicit) if explicit is not None else None,
             ),
             opts=self._child(HealthGateArgs, depends_on=[release]),
         )

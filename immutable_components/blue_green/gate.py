@@ -76,7 +76,7 @@ from .._aws_identity import Identity
 from .._validate import Check
 from ..errors import HealthGateTimeout
 from ..release.mixed_policy import plain
-from ..release.refresh import aws_session
+from ..release.refresh import aws_session, identity_props
 from .traffic import COLORS
 
 __all__ = [
@@ -106,6 +106,7 @@ _WIRE = {
     "poll_seconds": "pollSeconds",
     "region": "region",
     "role_arn": "roleArn",
+    "identity": "identity",
 }
 _PYTHON = {wire: name for name, wire in _WIRE.items()}
 _REPLACE_ON = ("targetGroupArn", "region")
@@ -144,8 +145,13 @@ class HealthGateArgs:
     """The target group's region. Default: the stack's ``aws:region`` config."""
 
     role_arn: pulumi.Input[str] | None = None
-    """An IAM role to assume for the elbv2 calls. Default: the credentials ``pulumi up``
-    runs with."""
+    """An IAM role to assume for the elbv2 calls, after the identity's own role chain.
+    Default: none, the identity acts itself."""
+
+    identity: Identity | pulumi.Input[Mapping[str, Any]] | None = None
+    """An explicit ``aws.Provider``'s settings (``provider_identity(provider)``), as the
+    rollout takes them. Default: the stack's ``aws:`` config, read by the provider's
+    ``configure()``."""
 
     def validate(self, check: Check, region: Any) -> None:
         """Raise ComponentInputError for the first bad input (unknown Outputs are skipped)."""
@@ -175,6 +181,7 @@ class HealthGateArgs:
         check.aws_region("region", region)
         if self.role_arn is not None:
             check.arn("role_arn", self.role_arn, service="iam")
+        identity_props(check, self.identity)
 
 
 @dataclass(frozen=True)
@@ -350,7 +357,8 @@ def _client(props: dict[str, Any], stack: Identity | None = None) -> Any:
     ``roleArn`` assumed last, as the rollout does."""
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
     group = str(props["targetGroupArn"]).split("/")[-2]  # the target group's name
-    identity = stack or Identity()
+    explicit = props.get("identity")
+    identity = Identity.from_props(explicit) if explicit else stack or Identity()
     region = props.get("region") or identity.region
     identity = replace(identity, region=str(region) if region else None)
     if props.get("roleArn"):
@@ -398,6 +406,7 @@ class HealthGate(pulumi.dynamic.Resource, module="immutable", name="HealthGate")
             "poll_seconds": args.poll_seconds,
             "region": region,
             "role_arn": args.role_arn,
+            "identity": identity_props(Check("HealthGate", name), args.identity),
         }
         super().__init__(HealthGateProvider(), name, props, opts)
 

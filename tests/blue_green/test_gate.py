@@ -446,3 +446,15 @@ def test_the_gate_acts_with_the_stack_aws_identity(monkeypatch):
     assert identity.profile == "ops"
     assert identity.region == "eu-west-1"
     assert [r.role_arn for r in identity.assume_roles] == ["arn:aws:iam::210987654321:role/deploy"]
+
+
+def test_an_explicit_identity_wins_over_the_stack_config(monkeypatch):
+    sessions = []
+    monkeypatch.setattr(
+        gate_module,
+        "aws_session",
+        lambda identity, name: sessions.append(identity) or boto3.Session(),
+    )
+    props = state(identity={"region": "ap-south-1", "profile": "deploy"})
+    gate_module._client(props, Identity(region="us-east-1", profile="stack"))
+    assert sessions[0].profile == "deploy"

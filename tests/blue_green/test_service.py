@@ -495,3 +495,22 @@ def test_unknown_inputs_are_not_validated(pulumi_mocks):
     assert (
         pulumi_mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"][1] == LB_SUBNETS[0]
     )
+
+
+def test_the_gate_acts_as_an_explicit_provider(pulumi_mocks):
+    import pulumi
+    import pulumi_aws as aws
+
+    hub = "arn:aws:iam::210987654321:role/hub"
+    deploy = aws.Provider(
+        "deploy", region="eu-west-1", profile="prod", assume_roles=[{"role_arn": hub}]
+    )
+    BlueGreenService("web", make_args(), pulumi.ResourceOptions(providers={"aws": deploy}))
+    identity = pulumi_mocks.one(GATE, "web-blue-gate").inputs["identity"]
+    assert (identity["region"], identity["profile"]) == ("eu-west-1", "prod")
+    assert [r["roleArn"] for r in identity["assumeRoles"]] == [hub]
+
+
+def test_without_an_explicit_provider_the_gate_reads_the_stack_config(pulumi_mocks):
+    build(pulumi_mocks)
+    assert pulumi_mocks.one(GATE, "web-blue-gate").inputs.get("identity") is None
