@@ -30,8 +30,10 @@ parameters, Azure gallery versions): a step that would create a second object un
 that is still taken fails the deployment with the name and both URNs, as the cloud would.
 
 Lookups answer from the fake cloud: ``aws:ec2/getAmiIds:getAmiIds`` lists the images that
-exist (resources and retained objects) with their tags, ``aws:ec2/getAmi:getAmi`` answers a
-vendor image that changes when :meth:`FakeCloud.vendor_publishes` is called.
+exist (resources, retained objects and :meth:`FakeCloud.add_image`'s) with their tags and
+states, ``gcp:compute/getImages:getImages`` the GCP images by label, and
+``aws:ec2/getAmi:getAmi`` a vendor image that changes when :meth:`FakeCloud.vendor_publishes`
+is called.
 
 NOTE: this predicts; ``pulumi preview`` against the real providers is the authority. A
 deployment here knows every value (it is an ``up``): what only a preview's unknowns would
