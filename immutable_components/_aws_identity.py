@@ -315,6 +315,21 @@ def _path(path: str) -> str:
     return os.path.expandvars(os.path.expanduser(path))
 
 
+def acting_as(
+    props: Mapping[str, Any], stack: Identity | None, session_name: str | None = None
+) -> Identity:
+    """Who a dynamic provider's calls for ``props`` are made as: the explicit provider's
+    settings (``identity``), else the stack's ``aws:`` identity; in ``region`` when given;
+    then ``roleArn``, assumed last (named ``session_name``). The rollout and the health
+    gate both act this way."""
+    explicit = props.get("identity")
+    base = Identity.from_props(explicit) if explicit else stack or Identity()
+    region = props.get("region") or base.region
+    identity = replace(base, region=str(region) if region else None)
+    role_arn = props.get("roleArn")
+    return identity.with_role(str(role_arn), session_name) if role_arn else identity
+
+
 def caller(session: Any) -> tuple[str | None, str]:
     """``(account, description)`` of the session's credentials, from ``sts:GetCallerIdentity``.
 

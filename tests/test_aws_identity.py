@@ -528,3 +528,17 @@ def test_the_module_imports_no_sdk_at_module_level():
         "._patterns",
         ".errors",
     }
+
+
+def test_acting_as_explicit_settings_win_then_region_then_the_role_last():
+    from immutable_components._aws_identity import Identity, acting_as
+
+    stack = Identity(region="us-east-1", profile="stack")
+    role = "arn:aws:iam::210987654321:role/deploy"
+    plain = acting_as({}, stack)
+    assert (plain.region, plain.profile, plain.assume_roles) == ("us-east-1", "stack", ())
+    explicit = acting_as({"identity": {"profile": "ci"}, "region": "eu-west-1"}, stack)
+    assert (explicit.region, explicit.profile) == ("eu-west-1", "ci")
+    chained = acting_as({"roleArn": role}, stack, "immutable-x")
+    assert [(r.role_arn, r.session_name) for r in chained.assume_roles] == [(role, "immutable-x")]
+    assert acting_as({}, None) == Identity()

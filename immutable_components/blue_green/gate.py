@@ -65,14 +65,14 @@ import re
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from botocore.config import Config
 
-from .._aws_identity import Identity
+from .._aws_identity import Identity, acting_as
 from .._validate import Check
 from ..errors import HealthGateTimeout
 from ..release.mixed_policy import plain
@@ -357,12 +357,7 @@ def _client(props: dict[str, Any], stack: Identity | None = None) -> Any:
     ``roleArn`` assumed last, as the rollout does."""
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
     group = str(props["targetGroupArn"]).split("/")[-2]  # the target group's name
-    explicit = props.get("identity")
-    identity = Identity.from_props(explicit) if explicit else stack or Identity()
-    region = props.get("region") or identity.region
-    identity = replace(identity, region=str(region) if region else None)
-    if props.get("roleArn"):
-        identity = identity.with_role(str(props["roleArn"]))
+    identity = acting_as(props, stack)
     return aws_session(identity, group).client("elbv2", config=config)
 
 

@@ -54,14 +54,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from botocore.config import Config
 
-from .._aws_identity import Identity, caller
+from .._aws_identity import Identity, acting_as, caller
 from .._validate import Check, is_unknown
 from ..errors import AwsIdentityError, RolloutTargetMissing
 from .mixed_policy import plain, validate_policy
@@ -218,15 +218,8 @@ class InstanceRefreshProvider(pulumi.dynamic.ResourceProvider):
     def identity(self, props: Mapping[str, Any]) -> Identity:
         """Who the calls for ``props`` are made as: the explicit provider's settings
         (``identity``), else the stack's; in ``region``; then ``roleArn``, assumed last."""
-        explicit = props.get("identity")
-        base = Identity.from_props(explicit) if explicit else self._stack_identity or Identity()
-        region = props.get("region") or base.region
-        identity = replace(base, region=str(region) if region else None)
-        role_arn = props.get("roleArn")
-        if role_arn:
-            group = str(props["autoScalingGroupName"])
-            identity = identity.with_role(str(role_arn), session_name(group))
-        return identity
+        group = str(props["autoScalingGroupName"])
+        return acting_as(props, self._stack_identity, session_name(group))
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         """Start nothing: the group was created on this version. Check that the identity
