@@ -20,3 +20,8 @@ KMS_KEY = re.compile(
     r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+|alias/[A-Za-z0-9/_-]+|"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
+#: A Go duration as the AWS provider's timeouts and our waits take it: ``10m``, ``1h30m``;
+#: ``0`` where a wait may be switched off (a check that needs more says so).
+DURATION = re.compile(r"^(0|\d+[smh](\d+[sm])?(\d+s)?)$")
+#: An ISO 8601 duration as Azure takes it: ``PT30M``, ``PT1H``.
+ISO_DURATION = re.compile(r"^PT(\d+H)?(\d+M)?(\d+S)?$")
