@@ -36,8 +36,17 @@ from .golden_image import (
     GoldenImage,
     GoldenImageArgs,
     ImageTest,
+    LineageEntry,
+    ParentImage,
 )
-from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
+from .provisioners import (
+    Provisioner,
+    ProvisionerKind,
+    RunCommands,
+    RunScript,
+    UploadDirectory,
+    UploadFile,
+)
 from .release import (
     EbsVolume,
     InstanceMaintenancePolicy,
@@ -112,6 +121,10 @@ __all__ = [
     "InstanceRefreshArgs",
     "LaunchTemplateRelease",
     "LaunchTemplateReleaseArgs",
+    "LineageEntry",
+    "ParentImage",
+    "Provisioner",
+    "ProvisionerKind",
     "RefreshPreferences",
     "RolloutConflict",
     "RolloutError",

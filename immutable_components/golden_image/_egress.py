@@ -18,15 +18,15 @@ UDP_PORTS = (53,)
 """DNS."""
 
 
-def validate(check: Check, cidrs: Any, tcp_ports: Any, udp_ports: Any) -> None:
-    """``builder.egress_cidrs`` (non-empty CIDRs) and the two port lists (1-65535)."""
-    for i, cidr in enumerate(check.non_empty_list("builder.egress_cidrs", cidrs)):
-        check.cidr(f"builder.egress_cidrs[{i}]", cidr)
+def validate(check: Check, cloud: str, cidrs: Any, tcp_ports: Any, udp_ports: Any) -> None:
+    """``<cloud>.egress_cidrs`` (non-empty CIDRs) and the two port lists (1-65535)."""
+    for i, cidr in enumerate(check.non_empty_list(f"{cloud}.egress_cidrs", cidrs)):
+        check.cidr(f"{cloud}.egress_cidrs[{i}]", cidr)
     for label, ports in (("egress_tcp_ports", tcp_ports), ("egress_udp_ports", udp_ports)):
         if isinstance(ports, (str, bytes)) or not isinstance(ports, Sequence):
-            check.fail(f"builder.{label}", ports, "a list of port numbers")
+            check.fail(f"{cloud}.{label}", ports, "a list of port numbers")
         for i, port in enumerate(ports):
-            check.int_range(f"builder.{label}[{i}]", port, 1, 65535)
+            check.int_range(f"{cloud}.{label}[{i}]", port, 1, 65535)
 
 
 def rules(tcp_ports: Sequence[int], udp_ports: Sequence[int]) -> list[tuple[str, list[int]]]:

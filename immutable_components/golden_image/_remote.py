@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_command import remote
 
-from ..provisioners import Provisioner, UploadDirectory, UploadFile
+from ..provisioners import Provisioner, ProvisionerKind, has_secrets, is_upload, render
 
 PER_DIAL_TIMEOUT_SECONDS = 10
 
@@ -121,26 +121,26 @@ def provision(
     for index, step in enumerate(provisioners, start=1):
         resource_name = f"{name}-provision-{index}"
         resource: pulumi.Resource
-        if isinstance(step, (UploadFile, UploadDirectory)):
+        if is_upload(step):
             source: pulumi.Asset | pulumi.Archive = (
                 pulumi.FileAsset(str(step.source))
-                if isinstance(step, UploadFile)
+                if step.kind is ProvisionerKind.UPLOAD_FILE
                 else pulumi.FileArchive(str(step.source))
             )
             resource = remote.CopyToRemote(
                 resource_name,
                 connection=conn,
                 source=source,
-                remote_path=step.destination,
+                remote_path=str(step.destination),
                 triggers=triggers,
                 opts=opts(steps[-1], copy=True),
             )
         else:
-            secret = step.has_secrets
+            secret = has_secrets(step)
             resource = remote.Command(
                 resource_name,
                 connection=conn,
-                create=step.render(),
+                create=render(step),
                 triggers=triggers,
                 logging=remote.Logging.NONE if secret else remote.Logging.STDOUT_AND_STDERR,
                 opts=opts(steps[-1], secret=secret),

@@ -1,314 +1,449 @@
 """GoldenImage on Azure: a builder VM, generalized, captured into an image and published
 in an Azure Compute Gallery (Packer's azure-arm way, as Pulumi resources).
 
-Inputs and validation live here; the resources are registered by ``_azure_bake`` (read
-its docstring for the order and for why generalization goes through the Azure CLI).
+Resources (pulumi-azure-native), all children of the GoldenImage:
+
+``{name}-ssh-key``        tls PrivateKey (ED25519): the admin user's only credential
+                          (password authentication off)
+``{name}-builder-nsg``    NSG: tcp/22 allowed from ``ssh_cidrs``, every other SSH denied
+``{name}-builder-ip``     (``public_ip=True``) a Standard static public IP
+``{name}-builder-nic``    the NIC, in ``subnet_id``, with the NSG
+``{name}-builder``        the VM: OS disk deleted with it; its tags carry the build hash
+                          and are in ``replace_on_changes`` (every rebake, a fresh VM)
+``{name}-wait-ready``, ``{name}-provision-N``   the provisioners (see ``_remote``)
+``{name}-deprovision``    ``waagent -force -deprovision+user`` (or ``cloud-init clean``):
+                          removes the admin user, its SSH key, host keys and DHCP leases
+``{name}-generalize``     local ``az vm deallocate`` then ``az vm generalize``
+``{name}-image``          a managed image of the generalized VM (the test boots from it)
+``{name}-test-*``         (with ``test``) NIC, VM, ready, run, ``-test-deallocated``
+``{name}-definition``     (with ``gallery``) the gallery image definition: the channel
+``{name}-version``        (with ``gallery``) the image version, from the managed image,
+                          created only after the test passed, replicated to the regions;
+                          named by the build (``args.gallery_version_name``), retained
+                          when replaced or destroyed
+
+Why generalized, through the Azure CLI: an image for a fleet must be generalized, so each
+VM gets its own admin user, SSH key, host keys and hostname (a *specialized* image would
+copy the builder's identity, host keys and authorized key into every VM, and Azure
+provisions no user on it). Generalizing is an action on the VM (``deallocate`` then
+``generalize``), and azure-native has no resource for either, so a pulumi-command local
+command runs ``az``: it needs the Azure CLI, logged in to the subscription, on the machine
+running ``pulumi up`` (the same way the GCP builder needs ``gcloud``).
+
+Why the version is created after the test instead of flipping ``exclude_from_latest``:
+a resource cannot be created with one value and changed to another in the same update,
+so the only declarative "not visible until tested" is "not created until tested". The
+test boots from the managed image; the version is made from that image afterwards.
+
+Why one version per build, never replaced in place: a scale set rolls only when its image
+reference (the version id) changes. azure-native replaces a ``GalleryImageVersion`` only
+when a path parameter changes (gallery, definition, version name, resource group:
+pulumi/pulumi-azure-native ``provider/pkg/provider/diff.go`` and the schema's
+``willReplaceOnChanges``). A new ``storageProfile.source`` under the same name is an
+in-place update that keeps the id (and Azure kept serving the old image after one:
+hashicorp/terraform-provider-azurerm#2301); deleting and recreating it keeps the id too.
+Either way the scale set never rolls. So:
+
+* the version is named by the build (``args.gallery_version_name``: ``Major.Minor`` plus a
+  patch from the build hash), so each build is a new version id;
+* ``storageProfile`` is in ``replace_on_changes``: under a pinned ``Major.Minor.Patch`` a
+  new source is a create, which azure-native refuses while the version exists ("cannot
+  create already existing resource": ``provider/pkg/azure/client_azcore.go``
+  ``CanCreate``), so ``up`` fails before anything using the version changes;
+* it is never deleted before its replacement exists and is retained when replaced or
+  destroyed, like the managed image: instances still on it, or put back on it by the
+  scale set's rollback of failed instances, need it.
+
+A definition with versions cannot be deleted ("CannotDeleteResource: Cannot delete
+resource while nested resources exist"), so ``pulumi destroy`` stops at
+``{name}-definition`` until its versions are deleted (``az sig image-version delete``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Union
+import shlex
+from typing import Any
 
 import pulumi
+import pulumi_azure_native.compute as compute
+import pulumi_azure_native.network as network
+import pulumi_tls as tls
+from pulumi_command import local
 
-from .._validate import Check, is_unknown
-from .component import BakePlan, BakeResult, GoldenImage
+from . import _remote
+from ._lifecycle import run_test
+from ._plan import BakePlan, BakeResult, SourceImage
+from .args import AzureBuilder, gallery_version_name, marketplace_key
 
-__all__ = ["AzureBuilder", "AzureGallery", "AzureMarketplaceImage"]
-
-LOCATION = re.compile(r"^[a-z][a-z0-9]{2,40}$")
-VM_SIZE = re.compile(r"^(Standard|Basic)_[A-Za-z0-9_]+$")
-RESOURCE_GROUP = re.compile(r"^[-\w._()]{0,89}[-\w_()]$")
-SUBNET_ID = re.compile(
-    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
-    r"virtualNetworks/[^/]+/subnets/[^/]+$",
-    re.IGNORECASE,
-)
-IMAGE_ID = re.compile(
-    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/"
-    r"(images/[^/]+|galleries/[^/]+/images/[^/]+/versions/\d+\.\d+\.\d+)$",
-    re.IGNORECASE,
-)
-GALLERY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._]{0,78}[A-Za-z0-9])?$")
-IDENTIFIER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
-VERSION = re.compile(r"^(\d{1,10})\.(\d{1,10})(?:\.(\d{1,10}))?$")
-PATCH_HEX_DIGITS = 7
-"""A derived patch is the build hash's first 7 hex digits as an integer: 0 to 268435455,
-always inside the 32-bit range Azure allows."""
-IMAGE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61})$")
-USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
-STORAGE_TYPES = ("StandardSSD_LRS", "Premium_LRS", "Standard_LRS", "StandardSSD_ZRS", "Premium_ZRS")
-REPLICA_STORAGE = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
-RESERVED_USERS = ("root", "admin", "administrator", "azureadmin", "guest", "test", "user")
+__all__ = ["bake", "bake_scope", "hash_settings", "source"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class AzureMarketplaceImage:
-    """A marketplace image, pinned to a version, e.g. Canonical /
-    ``ubuntu-24_04-lts`` / ``server`` / ``24.04.202501140``."""
-
-    publisher: str
-    offer: str
-    sku: str
-    version: str
-    """A pinned version. ``latest`` is refused: the build hash could not see it move."""
-
-    def validate(self, check: Check, f: str) -> None:
-        for attr in ("publisher", "offer", "sku"):
-            check.matches(f"{f}.{attr}", getattr(self, attr), IDENTIFIER, "a marketplace name")
-        if not isinstance(self.version, str) or not re.match(r"^\d+(\.\d+){1,3}$", self.version):
-            check.fail(f"{f}.version", self.version, "a pinned version such as '24.04.202501140'")
-
-    def key(self) -> str:
-        return f"{self.publisher}:{self.offer}:{self.sku}:{self.version}"
+# -- the source and the hash -----------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class AzureGallery:
-    """Publish into an existing Azure Compute Gallery: an image definition (the channel)
-    and one image version per build, kept when a newer build replaces it."""
-
-    gallery_name: pulumi.Input[str]
-    """The gallery (letters, digits, ``.`` and ``_``; it must exist, e.g. a
-    ``azure_native.compute.Gallery`` in the same stack)."""
-    version: str
-    """``Major.Minor`` (each build its own version) or a pinned ``Major.Minor.Patch``.
-
-    With ``Major.Minor`` every build publishes ``Major.Minor.<patch>``, the patch being the
-    first 7 hex digits of the build hash as an integer (below 2**28): a new build is a new
-    version id, so a scale set on :attr:`GoldenImage.image_id` rolls to it, and the same
-    build always gets the same id. The patch is not chronological: consumers following
-    the definition's *latest* get the highest number, which inside one ``Major.Minor`` is
-    whichever hash is larger (earlier versions are retained). Bump Minor (or Major) with
-    each release that "latest" must pick.
-
-    A pinned ``Major.Minor.Patch`` holds exactly one build. A changed build under it is a
-    replacement of ``{name}-version`` under the same name: the preview shows it, and
-    ``pulumi up`` fails when creating it (azure-native refuses to create a version that
-    exists), before anything using the version changes. Then change the version."""
-    publisher: str = "immutable-components"
-    """Image definition identifier: publisher. Default: ``immutable-components``."""
-    offer: str | None = None
-    """Image definition identifier: offer. Default: the channel (definition) name."""
-    sku: str = "linux"
-    """Image definition identifier: SKU. Default: ``linux``."""
-    replica_regions: Sequence[str] = ()
-    """More regions to replicate the version to (the builder's location is always one).
-    Default: only the builder's location."""
-    replica_count: int = 1
-    """Replicas per region (1-50). Default: 1."""
-    storage_account_type: str = "Standard_LRS"
-    """Storage of the replicas: Standard_LRS, Standard_ZRS or Premium_LRS.
-    Default: Standard_LRS."""
-
-    def validate(self, check: Check, location: str) -> None:
-        f = "builder.gallery"
-        check.matches(
-            f"{f}.gallery_name",
-            self.gallery_name,
-            GALLERY,
-            "1-80 letters, digits, '.' and '_' (no hyphens), starting and ending with a "
-            "letter or digit",
-        )
-        m = VERSION.match(self.version) if isinstance(self.version, str) else None
-        if m is None or any(p is not None and int(p) > 2**31 - 1 for p in m.groups()):
-            check.fail(
-                f"{f}.version",
-                self.version,
-                "'Major.Minor' (the patch comes from the build hash) or a pinned "
-                "'Major.Minor.Patch', each part an integer from 0 to 2147483647",
-            )
-        for attr in ("publisher", "offer", "sku"):
-            value = getattr(self, attr)
-            if value is not None:
-                check.matches(f"{f}.{attr}", value, IDENTIFIER, "1-128 letters, digits, . _ -")
-        if isinstance(self.replica_regions, str) or not isinstance(self.replica_regions, Sequence):
-            check.fail(f"{f}.replica_regions", self.replica_regions, "a list of locations")
-        for i, region in enumerate(self.replica_regions):
-            check.matches(f"{f}.replica_regions[{i}]", region, LOCATION, "an Azure location")
-            if region == location:
-                check.fail(
-                    f"{f}.replica_regions[{i}]", region, "a location other than the builder's"
-                )
-        if len(set(self.replica_regions)) != len(self.replica_regions):
-            check.fail(f"{f}.replica_regions", list(self.replica_regions), "no duplicates")
-        check.int_range(f"{f}.replica_count", self.replica_count, 1, 50)
-        check.one_of(f"{f}.storage_account_type", self.storage_account_type, REPLICA_STORAGE)
-
-    def version_name(self, build_hash: str) -> str:
-        """The name of the version a build publishes: :attr:`version` when pinned, else
-        ``Major.Minor.<int of the hash's first 7 hex digits>``."""
-        if self.version.count(".") == 2:
-            return self.version
-        return f"{self.version}.{int(build_hash[:PATCH_HEX_DIGITS], 16)}"
+def source(b: AzureBuilder, component: pulumi.ComponentResource) -> SourceImage:
+    """The image the builder boots from: a pinned marketplace image or an image id."""
+    market = b.source_marketplace
+    if market is not None:
+        key = marketplace_key(market)
+        return SourceImage(key=f"azure-marketplace:{key}", label=key, image=key)
+    image = b.source_image_id
+    assert image is not None  # validated: exactly one source
+    return SourceImage(
+        key=f"azure-image:{image.lower()}"
+        if isinstance(image, str)
+        else pulumi.Output.from_input(image).apply(lambda s: f"azure-image:{s.lower()}"),
+        label=image,
+        image=image,
+    )
 
 
-AzureSource = Union[str, pulumi.Output, GoldenImage, AzureMarketplaceImage]  # noqa: UP007
-
-
-@dataclass(frozen=True, kw_only=True)
-class AzureBuilder:
-    """Bake on Azure: a builder VM, generalized and captured into a managed image, then
-    (with ``gallery``) published as a gallery image version."""
-
-    source: AzureSource
-    """The image the builder boots from: an :class:`AzureMarketplaceImage` (pinned), a
-    managed image or gallery image version id, or a :class:`GoldenImage` baked on
-    Azure (layering)."""
-    resource_group_name: pulumi.Input[str]
-    """The resource group of every resource the builder creates."""
-    location: str
-    """The Azure location to bake in, e.g. ``westeurope``."""
-    subnet_id: pulumi.Input[str]
-    """The subnet of the builder's NIC. The machine running Pulumi must reach the builder
-    on port 22 there (``public_ip=True``, VPN or peering)."""
-    ssh_cidrs: Sequence[str]
-    """CIDR blocks allowed to reach the builder on port 22; every other SSH source is
-    denied by the NSG (even inside the virtual network)."""
-    ssh_user: str = "azureuser"
-    """The admin user created with the SSH key. Default: ``azureuser``."""
-    vm_size: str = "Standard_B2s"
-    """Builder VM size. Default: ``Standard_B2s``."""
-    public_ip: bool = False
-    """Give the builder a Standard static public IP and connect to it. Default: none,
-    connect to the private IP."""
-    os_disk_size_gb: int | None = None
-    """OS disk size. Default: the source image's size."""
-    storage_account_type: str = "StandardSSD_LRS"
-    """OS disk storage type. Default: StandardSSD_LRS."""
-    disk_encryption_set_id: pulumi.Input[str] | None = None
-    """A disk encryption set (customer-managed key) for the OS disk. Default: Azure's
-    platform-managed keys (managed disks are always encrypted at rest)."""
-    hyper_v_generation: str = "V2"
-    """V1 or V2; must match the source image. Default: V2."""
-    gallery: AzureGallery | None = None
-    """Publish as a gallery image version. Default: only a managed image (no channel)."""
-    ssh_timeout_minutes: int = 10
-    """How long to keep dialling SSH while the builder boots (1-60). Default: 10."""
-    image_timeout_minutes: int = 90
-    """Create timeout of the image and the version (10-1440). Default: 90."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for the builder's resources (not the image). Default: none."""
-
-    cloud = "azure"
-
-    def validate(self, check: Check) -> None:
-        src = self.source
-        if isinstance(src, AzureMarketplaceImage):
-            src.validate(check, "builder.source")
-        elif isinstance(src, GoldenImage):
-            if src.builder_cloud != "azure":
-                check.fail("builder.source", src, "a GoldenImage baked on Azure")
-        elif isinstance(src, str):
-            check.matches(
-                "builder.source", src, IMAGE_ID, "a managed image or gallery image version id"
-            )
-        elif not is_unknown(src):
-            check.fail(
-                "builder.source", src, "an AzureMarketplaceImage, an image id or a GoldenImage"
-            )
-        if isinstance(self.resource_group_name, str):
-            check.matches(
-                "builder.resource_group_name",
-                self.resource_group_name,
-                RESOURCE_GROUP,
-                "1-90 letters, digits, - _ . ( ), not ending with '.'",
-            )
-        check.matches(
-            "builder.location", self.location, LOCATION, "an Azure location such as 'westeurope'"
-        )
-        check.matches("builder.subnet_id", self.subnet_id, SUBNET_ID, "a subnet resource id")
-        cidrs = check.non_empty_list("builder.ssh_cidrs", self.ssh_cidrs)
-        for i, cidr in enumerate(cidrs):
-            check.cidr(f"builder.ssh_cidrs[{i}]", cidr)
-        check.matches("builder.ssh_user", self.ssh_user, USER, "a lower-case Linux user name")
-        if self.ssh_user in RESERVED_USERS:
-            check.fail("builder.ssh_user", self.ssh_user, "a name Azure does not reserve")
-        self.validate_machine_size(check, "builder.vm_size", self.vm_size)
-        if not isinstance(self.public_ip, bool):
-            check.fail("builder.public_ip", self.public_ip, "True or False")
-        if self.os_disk_size_gb is not None:
-            check.int_range("builder.os_disk_size_gb", self.os_disk_size_gb, 30, 4095)
-        check.one_of("builder.storage_account_type", self.storage_account_type, STORAGE_TYPES)
-        check.one_of("builder.hyper_v_generation", self.hyper_v_generation, ("V1", "V2"))
-        if self.gallery is not None:
-            if not isinstance(self.gallery, AzureGallery):
-                check.fail("builder.gallery", self.gallery, "an AzureGallery or None")
-            self.gallery.validate(check, self.location)
-        check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
-        check.int_range("builder.image_timeout_minutes", self.image_timeout_minutes, 10, 1440)
-        check.string_map("builder.tags", dict(self.tags))
-
-    def validate_machine_size(self, check: Check, field: str, value: Any) -> None:
-        check.matches(field, value, VM_SIZE, "an Azure VM size such as 'Standard_B2s'")
-
-    def validate_name(self, check: Check, field: str, prefix: str) -> None:
-        if not IMAGE_NAME.match(prefix) or len(prefix) > 80 - 17:
-            check.fail(field, prefix, "1-62 letters, digits, _ . - (Azure image names)")
-
-    def validate_channel(self, check: Check, channel: str | None) -> None:
-        if channel is not None and self.gallery is None:
-            check.fail(
-                "channel",
-                channel,
-                "a channel only with builder.gallery (the image "
-                "definition is the channel on Azure)",
-            )
-
-    # -- source ------------------------------------------------------------------------
-
-    def image_reference(self) -> dict[str, Any]:
-        src = self.source
-        if isinstance(src, AzureMarketplaceImage):
-            return {
-                "publisher": src.publisher,
-                "offer": src.offer,
-                "sku": src.sku,
-                "version": src.version,
-            }
-        return {"id": src.image_id if isinstance(src, GoldenImage) else src}
-
-    def source_key(self) -> str | pulumi.Output[str]:
-        src = self.source
-        if isinstance(src, GoldenImage):
-            h = src.build_hash_value
-            if isinstance(h, str):
-                return f"golden-image:{h}"
-            return h.apply(lambda v: f"golden-image:{v}")
-        if isinstance(src, AzureMarketplaceImage):
-            return f"azure-marketplace:{src.key()}"
-        if isinstance(src, str):
-            return f"azure-image:{src.lower()}"
-        return pulumi.Output.from_input(src).apply(lambda s: f"azure-image:{s.lower()}")
-
-    def source_label(self) -> pulumi.Input[str]:
-        src = self.source
-        if isinstance(src, AzureMarketplaceImage):
-            return src.key()
-        return src.image_id if isinstance(src, GoldenImage) else src
-
-    def parent(self) -> GoldenImage | None:
-        return self.source if isinstance(self.source, GoldenImage) else None
-
-    def hash_settings(self) -> dict[str, Any]:
+def _image_reference(b: AzureBuilder, plan: BakePlan) -> dict[str, Any]:
+    market = b.source_marketplace
+    if market is not None:
         return {
-            "cloud": "azure",
-            "vm_size": self.vm_size,
-            "os_disk_size_gb": self.os_disk_size_gb,
-            "storage_account_type": self.storage_account_type,
-            "disk_encryption_set_id": self.disk_encryption_set_id
-            if isinstance(self.disk_encryption_set_id, str) or self.disk_encryption_set_id is None
-            else "[output]",
-            "hyper_v_generation": self.hyper_v_generation,
+            "publisher": market.publisher,
+            "offer": market.offer,
+            "sku": market.sku,
+            "version": market.version,
         }
+    return {"id": plan.source.image}
 
-    def bake_scope(self) -> str:
-        return str(self.resource_group_name)
 
-    def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
-        from . import _azure_bake  # the SDK is imported only when baking on Azure
+def hash_settings(b: AzureBuilder) -> dict[str, Any]:
+    """The builder settings that shape the disk (part of the build hash)."""
+    des = b.disk_encryption_set_id
+    return {
+        "cloud": "azure",
+        "vm_size": b.vm_size,
+        "os_disk_size_gb": b.os_disk_size_gb,
+        "storage_account_type": b.storage_account_type,
+        "disk_encryption_set_id": des if isinstance(des, str) or des is None else "[output]",
+        "hyper_v_generation": b.hyper_v_generation,
+    }
 
-        return _azure_bake.bake(self, component, name, plan)
+
+def bake_scope(b: AzureBuilder) -> str:
+    """Where an image name must be unique: the resource group."""
+    return str(b.resource_group_name)
+
+
+# -- resources -------------------------------------------------------------------------
+
+
+DEPROVISION = """\
+set -eu
+sync
+if command -v waagent >/dev/null 2>&1; then
+  sudo waagent -force -deprovision+user
+else
+  sudo cloud-init clean --logs --machine-id || true
+  sudo rm -f /etc/ssh/ssh_host_*
+fi
+sync
+"""
+
+
+def _az(*commands: list[str]) -> str:
+    return " && ".join(" ".join(shlex.quote(part) for part in cmd) for cmd in commands)
+
+
+def _vm(
+    b: AzureBuilder,
+    component: pulumi.ComponentResource,
+    name: str,
+    role: str,
+    *,
+    image_reference: dict[str, Any],
+    vm_size: str,
+    nsg_id: pulumi.Input[str],
+    public_key: pulumi.Input[str],
+    tags: dict[str, Any],
+) -> tuple[compute.VirtualMachine, pulumi.Input[str]]:
+    child = pulumi.ResourceOptions(parent=component)
+    common = {"resource_group_name": b.resource_group_name, "location": b.location}
+    ip = None
+    if b.public_ip:
+        ip = network.PublicIPAddress(
+            f"{name}-{role}-ip",
+            sku=network.PublicIPAddressSkuArgs(name="Standard"),
+            public_ip_allocation_method="Static",
+            tags=dict(b.tags or {}),
+            opts=child,
+            **common,
+        )
+    nic = network.NetworkInterface(
+        f"{name}-{role}-nic",
+        ip_configurations=[
+            network.NetworkInterfaceIPConfigurationArgs(
+                name="primary",
+                subnet=network.SubnetArgs(id=b.subnet_id),
+                private_ip_allocation_method="Dynamic",
+                public_ip_address=network.PublicIPAddressArgs(id=ip.id) if ip else None,
+            )
+        ],
+        network_security_group=network.NetworkSecurityGroupArgs(id=nsg_id),
+        tags=dict(b.tags or {}),
+        opts=child,
+        **common,
+    )
+    vm = compute.VirtualMachine(
+        f"{name}-{role}",
+        hardware_profile=compute.HardwareProfileArgs(vm_size=vm_size),
+        storage_profile=compute.StorageProfileArgs(
+            image_reference=compute.ImageReferenceArgs(**image_reference),
+            os_disk=compute.OSDiskArgs(
+                create_option="FromImage",
+                delete_option="Delete",
+                disk_size_gb=b.os_disk_size_gb,
+                managed_disk=compute.ManagedDiskParametersArgs(
+                    storage_account_type=b.storage_account_type,
+                    disk_encryption_set=compute.DiskEncryptionSetParametersArgs(
+                        id=b.disk_encryption_set_id
+                    )
+                    if b.disk_encryption_set_id is not None
+                    else None,
+                ),
+            ),
+        ),
+        os_profile=compute.OSProfileArgs(
+            computer_name=f"{name}-{role}"[:63],
+            admin_username=b.ssh_user,
+            linux_configuration=compute.LinuxConfigurationArgs(
+                disable_password_authentication=True,
+                ssh=compute.SshConfigurationArgs(
+                    public_keys=[
+                        compute.SshPublicKeyArgs(
+                            path=f"/home/{b.ssh_user}/.ssh/authorized_keys",
+                            key_data=public_key,
+                        )
+                    ]
+                ),
+            ),
+        ),
+        network_profile=compute.NetworkProfileArgs(
+            network_interfaces=[compute.NetworkInterfaceReferenceArgs(id=nic.id, primary=True)]
+        ),
+        tags=tags,
+        opts=pulumi.ResourceOptions(parent=component, replace_on_changes=["tags"]),
+        **common,
+    )
+    host = (
+        ip.ip_address
+        if ip
+        else nic.ip_configurations.apply(
+            lambda cs: (cs or [None])[0].private_ip_address if cs else None
+        )
+    )
+    return vm, host
+
+
+def bake(
+    b: AzureBuilder, component: pulumi.ComponentResource, name: str, plan: BakePlan
+) -> BakeResult:
+    child = pulumi.ResourceOptions(parent=component)
+    common = {"resource_group_name": b.resource_group_name, "location": b.location}
+    tags = {**(b.tags or {}), "ManagedBy": str(plan.provenance["ManagedBy"])}
+    key = tls.PrivateKey(f"{name}-ssh-key", algorithm="ED25519", opts=child)
+    ssh_rule = {
+        "protocol": "Tcp",
+        "source_port_range": "*",
+        "destination_address_prefix": "*",
+        "destination_port_range": "22",
+        "direction": "Inbound",
+    }
+    nsg = network.NetworkSecurityGroup(
+        f"{name}-builder-nsg",
+        security_rules=[
+            network.SecurityRuleArgs(
+                name="ssh-from-baking-machine",
+                priority=100,
+                access="Allow",
+                source_address_prefixes=list(b.ssh_cidrs),
+                **ssh_rule,
+            ),
+            network.SecurityRuleArgs(
+                name="deny-other-ssh",
+                priority=4096,
+                access="Deny",
+                source_address_prefix="*",
+                **ssh_rule,
+            ),
+        ],
+        tags=tags,
+        opts=child,
+        **common,
+    )
+    builder, host = _vm(
+        b,
+        component,
+        name,
+        "builder",
+        image_reference=_image_reference(b, plan),
+        vm_size=b.vm_size,
+        nsg_id=nsg.id,
+        public_key=key.public_key_openssh,
+        tags={**tags, "Name": f"{name}-builder", "BuildHash": plan.build_hash},
+    )
+    conn = _remote.connection(host, b.ssh_user, key.private_key_openssh, b.ssh_timeout_minutes)
+    steps = _remote.provision(
+        name,
+        parent=component,
+        builder=builder,
+        conn=conn,
+        provisioners=plan.provisioners,
+        build_hash=plan.build_hash,
+    )
+    after_steps = pulumi.ResourceOptions(parent=component, deleted_with=builder)
+    deprovision = _remote_cmd(
+        f"{name}-deprovision", conn, DEPROVISION, plan, steps[-1], after_steps
+    )
+    generalize = local.Command(
+        f"{name}-generalize",
+        create=builder.id.apply(
+            lambda i: _az(
+                ["az", "vm", "deallocate", "--ids", i], ["az", "vm", "generalize", "--ids", i]
+            )
+        ),
+        triggers=[plan.build_hash],
+        opts=pulumi.ResourceOptions.merge(
+            after_steps,
+            pulumi.ResourceOptions(depends_on=[deprovision], ignore_changes=["create"]),
+        ),
+    )
+    timeouts = pulumi.CustomTimeouts(
+        create=f"{b.image_timeout_minutes}m", delete=f"{b.image_timeout_minutes}m"
+    )
+    image = compute.Image(
+        f"{name}-image",
+        image_name=plan.image_name,
+        source_virtual_machine=compute.SubResourceArgs(id=builder.id),
+        hyper_v_generation=b.hyper_v_generation,
+        tags=dict(plan.provenance),
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[generalize],
+            custom_timeouts=timeouts,
+            retain_on_delete=True,
+        ),
+        **common,
+    )
+    gate = None
+    if plan.test is not None:
+        tester, test_host = _vm(
+            b,
+            component,
+            name,
+            "test",
+            image_reference={"id": image.id},
+            vm_size=plan.test.instance_type or b.vm_size,
+            nsg_id=nsg.id,
+            public_key=key.public_key_openssh,
+            tags={**tags, "Name": f"{name}-test", "BuildHash": plan.build_hash},
+        )
+        test_conn = _remote.connection(
+            test_host, b.ssh_user, key.private_key_openssh, b.ssh_timeout_minutes
+        )
+        gate = run_test(
+            name,
+            parent=component,
+            instance=tester,
+            conn=test_conn,
+            test=plan.test,
+            image_id=image.id,
+        )
+        local.Command(
+            f"{name}-test-deallocated",
+            create=tester.id.apply(lambda i: _az(["az", "vm", "deallocate", "--ids", i])),
+            triggers=[image.id],
+            opts=pulumi.ResourceOptions(
+                parent=component,
+                depends_on=[gate],
+                deleted_with=tester,
+                ignore_changes=["create"],
+            ),
+        )
+    if b.gallery is None:
+        return BakeResult(image_id=image.id, region=image.location)
+    g = b.gallery
+    definition_name = plan.channel or _definition_name(name)
+    definition = compute.GalleryImage(
+        f"{name}-definition",
+        gallery_name=g.gallery_name,
+        gallery_image_name=definition_name,
+        os_type="Linux",
+        os_state="Generalized",
+        hyper_v_generation=b.hyper_v_generation,
+        identifier=compute.GalleryImageIdentifierArgs(
+            publisher=g.publisher, offer=g.offer or definition_name, sku=g.sku
+        ),
+        description=f"Image channel {definition_name} (immutable-components)",
+        tags=tags,
+        opts=child,
+        **common,
+    )
+    regions = [b.location, *g.replica_regions]
+    h = plan.build_hash
+    version_name = (
+        gallery_version_name(g, h)
+        if isinstance(h, str)
+        else h.apply(lambda v: gallery_version_name(g, v))
+    )
+    version = compute.GalleryImageVersion(
+        f"{name}-version",
+        gallery_name=g.gallery_name,
+        gallery_image_name=definition.name,
+        gallery_image_version_name=version_name,
+        publishing_profile=compute.GalleryImageVersionPublishingProfileArgs(
+            exclude_from_latest=False,
+            replica_count=g.replica_count,
+            storage_account_type=g.storage_account_type,
+            target_regions=[
+                compute.TargetRegionArgs(
+                    name=r,
+                    regional_replica_count=g.replica_count,
+                    storage_account_type=g.storage_account_type,
+                )
+                for r in regions
+            ],
+        ),
+        storage_profile=compute.GalleryImageVersionStorageProfileArgs(
+            source=compute.GalleryArtifactVersionFullSourceArgs(id=image.id)
+        ),
+        tags=dict(plan.provenance),
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[gate] if gate is not None else [],
+            replace_on_changes=["storageProfile"],
+            retain_on_delete=True,
+            custom_timeouts=timeouts,
+        ),
+        **common,
+    )
+    return BakeResult(image_id=version.id, region=version.location, channel=definition.name)
+
+
+def _remote_cmd(
+    name: str,
+    conn: Any,
+    script: str,
+    plan: BakePlan,
+    after: pulumi.Resource,
+    opts: pulumi.ResourceOptions,
+) -> pulumi.Resource:
+    from pulumi_command import remote
+
+    return remote.Command(
+        name,
+        connection=conn,
+        create=script,
+        triggers=[plan.build_hash],
+        opts=pulumi.ResourceOptions.merge(
+            opts,
+            pulumi.ResourceOptions(depends_on=[after], ignore_changes=_remote.COMMAND_IGNORED),
+        ),
+    )
+
+
+def _definition_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "-" for c in name)[:80]

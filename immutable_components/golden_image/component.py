@@ -1,144 +1,68 @@
 """The GoldenImage component: cloud-neutral part.
 
 A GoldenImage boots a builder VM from a source image, runs provisioners on it over SSH,
-and snapshots it into an image. The cloud-specific part is the *builder*
-(:class:`~immutable_components.golden_image.aws.AwsBuilder`, ...), which owns the source
-image and every resource it registers; this module owns validation, the build hash, the
-image name and the provenance metadata, which are the same on every cloud.
+and snapshots it into an image. The cloud-specific part is a module per cloud (``aws``,
+``gcp``, ``azure``), chosen by which block of :class:`~.args.GoldenImageArgs` is set and
+imported only then (an AWS program never imports the GCP or Azure SDK). It resolves the
+source image and registers every resource; this module owns validation, layering (the
+parent, resolved once here), the build hash, the image name and the provenance metadata,
+which are the same on every cloud.
 """
 
-from __future__ import annotations
-
-import re
+import importlib
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
+from .._constants import MANAGED_BY
 from .._passdown import pass_down_ignore_changes
-from .._validate import Check
-from ..provisioners import Provisioner, validate_provisioners
+from .._records import build
+from .._validate import Check, is_unknown
+from ..provisioners import digest, validate_provisioners
 from . import _hash
-from .lifecycle import ImageTest, lineage_tag, validate_channel
+from ._lifecycle import image_test_digest, lineage_tag
+from ._plan import BakePlan, Sibling, SourceImage
+from .args import (
+    GoldenImageArgs,
+    LineageEntry,
+    ParentImage,
+    validate,
+    validate_name_prefix,
+)
 
 TYPE_TOKEN = "immutable:index:GoldenImage"  # noqa: S105 (a type token)
-MANAGED_BY = "immutable-components"
-IMAGE_NAME_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9()\[\] ./'@_-]{2,100}$")
+_PACKAGES = {"azure": "azure-native"}
 
 
 @dataclass(frozen=True)
-class BakePlan:
-    """What the cloud-neutral part hands to a builder."""
+class _Parent:
+    """A builder's ``parent``, resolved once: a GoldenImage of this program (``image``) or
+    the outputs of one a caller passed (another program, another language)."""
 
-    provisioners: Sequence[Provisioner]
-    build_hash: str | pulumi.Output[str]
-    image_name: str | pulumi.Output[str]
-    description: str | pulumi.Output[str]
-    provenance: Mapping[str, pulumi.Input[str]]
-    """Provenance metadata (``BuildHash``, ``SourceImage``, ``Version``, ``Ancestry``, ...)
-    plus user tags."""
-    lineage_hashes: list[str] | pulumi.Output[list[str]] = field(default_factory=list)
-    """Ancestors' build hashes, nearest first (empty for an image on a vendor image)."""
-    test: ImageTest | None = None
-    """Commands to pass on an instance of the new image before publication."""
-    channel: str | None = None
-    """The channel to publish on (the builder decides what that is on its cloud)."""
-    sibling: GoldenImage | None = None
-    """Another GoldenImage of this program with the same build hash, baked first: this one
-    bakes nothing and publishes that image (its own channel, sharing and copies)."""
-
-
-@dataclass(frozen=True)
-class BakeResult:
-    image_id: pulumi.Output[str]
-    region: pulumi.Output[str]
-    copies: pulumi.Input[Mapping[str, str]] | None = None
-    """Region -> image id of each copy (AWS). Default: no copies."""
-    channel: pulumi.Input[str] | None = None
-    """The published channel's name. Default: not published."""
-    previous: pulumi.Input[str] | None = None
-    """The image this component published before this build (AWS), kept approved by a drift
-    rule until the next build: a rollout in progress and an auto-rollback run it."""
-    origin: str = "bake"
-    """How the image came to be: ``bake`` (baked in this deployment), ``test`` (an image
-    of this build hash that existed untested, tested now), ``reuse`` (a tested image of
-    this build hash that exists, e.g. retained from an earlier release) or ``sibling``
-    (baked by another GoldenImage of this program)."""
-    copy_regions: tuple[str, ...] = ()
-    """The regions of ``copies``, known at construction (AWS)."""
-
-
-class Builder(Protocol):
-    """What a cloud's builder provides to :class:`GoldenImage`."""
-
-    cloud: str
-
-    def validate(self, check: Check) -> None: ...
-
-    def source_key(self) -> str | pulumi.Output[str]:
-        """What identifies the source image in the build hash."""
-        ...
-
-    def source_label(self) -> pulumi.Input[str]:
-        """The source image as it should appear in provenance metadata."""
-        ...
-
-    def parent(self) -> GoldenImage | None: ...
-
-    def hash_settings(self) -> dict[str, Any]: ...
-
-    def validate_machine_size(self, check: Check, field: str, value: Any) -> None:
-        """Check an instance type / machine type / VM size in this cloud's words."""
-        ...
-
-    def bake_scope(self) -> str:
-        """Where an image name must be unique (AWS: the region, GCP: the project): two
-        GoldenImages with one build hash in one scope bake once."""
-        ...
-
-    def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult: ...
-
-
-@dataclass(frozen=True, kw_only=True)
-class GoldenImageArgs:
-    """Inputs of :class:`GoldenImage`."""
-
-    builder: Builder
-    """Where and how to bake: :class:`~immutable_components.AwsBuilder` (its ``source`` is
-    the image the builder boots from)."""
-    provisioners: Sequence[Provisioner]
-    """The steps run on the builder, in order. At least one."""
-    version: str | None = None
-    """A version label recorded in the image's provenance tags (``Version``). It is
-    metadata: it does not change the build hash. Default: no version tag."""
-    git_commit: str | None = None
-    """The commit the image was built from, recorded as the ``GitCommit`` tag. Metadata,
-    not part of the build hash. Default: no commit tag."""
-    name_prefix: str | None = None
-    """The image name is ``<name_prefix>-<first 16 hex digits of the build hash>``.
-    Default: the component's name."""
-    description: str | None = None
-    """Image description. Default: ``"<name> build <hash>"``."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Extra tags for the image (and its snapshots where the cloud allows). Default: none."""
-    test: ImageTest | None = None
-    """Commands run on an instance launched from the new image; the image is published
-    (channel, sharing, copies) only when they pass. Default: no test, published at once."""
-    channel: str | None = None
-    """The channel consumers follow instead of an image id: AWS an SSM parameter
-    ``/images/<channel>`` (data type ``aws:ec2:image``), GCP the image family, Azure the
-    gallery image definition. Lower-case letters, digits and hyphens, 1-63 characters.
-    Default: not published on a channel (on Azure with a gallery: the definition is
-    named after the component)."""
+    image_id: pulumi.Input[str]
+    build_hash: pulumi.Input[str]
+    """As provenance shows it (``ParentBuildHash``)."""
+    hash_value: str | pulumi.Output[str]
+    """As the build hash and the lineage take it: plain whenever known."""
+    label: pulumi.Input[str]
+    """``ParentImage`` in provenance: the image's name (this program) or its id."""
+    chain: list[str] | pulumi.Output[list[str]]
+    """The parent's ancestors' build hashes, nearest first."""
+    lineage: pulumi.Output[list[dict[str, str]]]
+    """The parent's ``lineage``."""
+    root_source: pulumi.Input[str]
+    """The source image at the root of the chain (the parent's id when not known)."""
 
 
 class GoldenImage(pulumi.ComponentResource):
     """A content-addressed machine image baked from a source image and provisioners."""
 
     image_id: pulumi.Output[str]
-    """The image's id (AWS: ``ami-...``)."""
+    """The image's id (AWS: ``ami-...``; GCP: its self link; Azure: the gallery image
+    version's or the managed image's resource id)."""
     image_name: pulumi.Output[str]
     """``<name_prefix>-<16 hex digits of the build hash>``."""
     build_hash: pulumi.Output[str]
@@ -159,68 +83,60 @@ class GoldenImage(pulumi.ComponentResource):
     tests an image of this build hash that already existed untested, reuses a tested one
     (a revert, a re-release, a rebuilt bakery) or shares the bake of another GoldenImage of
     the program with the same build hash."""
+    approved_image_ids: pulumi.Output[list[str]]
+    """What a drift rule must let instances run for this image: its id; on AWS also the
+    image this component published before this build (what the fleet runs until the new
+    one has rolled out, and what an auto-rollback returns to); while this deployment bakes,
+    the builder's source image; on GCP (a preventive policy) the chain's root source."""
 
     def __init__(
         self, name: str, args: GoldenImageArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         check = Check("GoldenImage", name)
-        if not isinstance(args, GoldenImageArgs):
-            check.fail("args", args, "a GoldenImageArgs")
-        builder = args.builder
-        if not hasattr(builder, "bake") or not hasattr(builder, "cloud"):
-            check.fail("builder", builder, "a builder such as AwsBuilder(...)")
-        builder.validate(check)
+        args = build(GoldenImageArgs, args, check)
+        cloud, builder, warnings = validate(check, args)
         provisioners = validate_provisioners(check, args.provisioners)
         prefix = args.name_prefix if args.name_prefix is not None else name
-        if not isinstance(prefix, str) or not IMAGE_NAME_PREFIX.match(prefix):
-            check.fail(
-                "name_prefix" if args.name_prefix is not None else "name",
-                prefix,
-                "3-101 characters: letters, digits and ( ) [ ] . / ' @ _ -, starting with a "
-                "letter or digit (it prefixes the image name)",
-            )
-        name_rule = getattr(builder, "validate_name", None)
-        if name_rule is not None:  # clouds with stricter image names (GCP)
-            name_rule(check, "name_prefix" if args.name_prefix is not None else "name", prefix)
-        for label, value in (("version", args.version), ("git_commit", args.git_commit)):
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                check.fail(label, value, "a non-empty string, or None")
-        check.string_map("tags", dict(args.tags) if isinstance(args.tags, Mapping) else args.tags)
-        validate_channel(check, args.channel)
-        channel_rule = getattr(builder, "validate_channel", None)
-        if channel_rule is not None:  # clouds where a channel needs more (Azure: a gallery)
-            channel_rule(check, args.channel)
-        if args.test is not None:
-            if not isinstance(args.test, ImageTest):
-                check.fail("test", args.test, "an ImageTest(commands=[...]) or None")
-            args.test.validate(check)
-            if args.test.instance_type is not None:
-                builder.validate_machine_size(check, "test.instance_type", args.test.instance_type)
+        validate_name_prefix(
+            check, cloud, "name_prefix" if args.name_prefix is not None else "name", prefix
+        )
+        parent = _resolve_parent(check, cloud, builder.parent)
 
         super().__init__(TYPE_TOKEN, name, None, pass_down_ignore_changes(opts))
-        self.builder_cloud: str = builder.cloud
+        for warning in warnings:
+            pulumi.log.warn(f"GoldenImage {name!r}: {warning}", resource=self)
+        self.builder_cloud: str = cloud
+        bake = importlib.import_module(f".{cloud}", __package__)
 
-        # The provisioner digests are computed here, never by a builder: every cloud
+        if parent is not None:
+            parent_hash = parent.hash_value
+            source = SourceImage(
+                key=_map(parent_hash, lambda h: f"golden-image:{h}"),
+                label=parent.image_id,
+                image=parent.image_id,
+            )
+        else:
+            source = bake.source(builder, self)
+        # The provisioner digests are computed here, never by a cloud module: every cloud
         # feeds the same list into the same hash function.
-        self.provisioner_digests: list[dict[str, Any]] = [p.digest() for p in provisioners]
+        self.provisioner_digests: list[dict[str, Any]] = [digest(p) for p in provisioners]
         self._build_hash = _hash.build_hash(
-            builder.source_key(), builder.hash_settings(), self.provisioner_digests
+            source.key, bake.hash_settings(builder), self.provisioner_digests
         )
         image_name = _map(self._build_hash, lambda h: f"{prefix}-{_hash.short(h)}")
-        parent = builder.parent()
         provenance: dict[str, pulumi.Input[str]] = {
-            **dict(args.tags),
+            **dict(args.tags or {}),
             "Name": image_name,
             "BuildHash": self._build_hash,
-            "SourceImage": builder.source_label(),
+            "SourceImage": source.label,
             "ManagedBy": MANAGED_BY,
         }
         self._lineage_hashes: list[str] | pulumi.Output[list[str]] = []
         lineage: Any = []
         if parent is not None:
-            provenance["ParentImage"] = parent.image_name
+            provenance["ParentImage"] = parent.label
             provenance["ParentBuildHash"] = parent.build_hash
-            parent_hash, parent_chain = parent.build_hash_value, parent.lineage_hashes_value
+            parent_hash, parent_chain = parent.hash_value, parent.chain
             if isinstance(parent_hash, str) and isinstance(parent_chain, list):
                 self._lineage_hashes = [parent_hash, *parent_chain]
             else:
@@ -241,9 +157,10 @@ class GoldenImage(pulumi.ComponentResource):
         description = args.description or _map(self._build_hash, lambda h: f"{name} build {h}")
 
         self.channel_name: str | None = args.channel
-        self.test_digest: str = args.test.digest() if args.test else ""
-        sibling = _claim_build(self, builder, self._build_hash)
-        result = builder.bake(
+        self.test_digest: str = image_test_digest(args.test) if args.test else ""
+        sibling = _claim_build(self, cloud, bake.bake_scope(builder), self._build_hash)
+        result = bake.bake(
+            builder,
             self,
             name,
             BakePlan(
@@ -252,6 +169,7 @@ class GoldenImage(pulumi.ComponentResource):
                 image_name=image_name,
                 description=description,
                 provenance=provenance,
+                source=source,
                 lineage_hashes=self._lineage_hashes,
                 test=args.test,
                 channel=args.channel,
@@ -264,13 +182,13 @@ class GoldenImage(pulumi.ComponentResource):
         # (the bakery is cleaned up by the next `up`, and the approval with it), and the
         # chain's root source (a vendor image) for clouds whose policy is preventive (GCP).
         self.bakery_sources: list[pulumi.Input[str]] = (
-            [builder.source_label()] if result.origin == "bake" else []
+            [source.label] if result.origin == "bake" else []
         )
         self.previous_images: list[pulumi.Input[str]] = (
             [result.previous] if result.previous is not None else []
         )
         self.root_source: pulumi.Input[str] = (
-            parent.root_source if parent is not None else builder.source_label()
+            parent.root_source if parent is not None else source.label
         )
         self.image_id = result.image_id
         self.image_name = pulumi.Output.from_input(image_name)
@@ -283,6 +201,16 @@ class GoldenImage(pulumi.ComponentResource):
             _hash.provisioners_digest(self.provisioner_digests)
         )
         self.origin = pulumi.Output.from_input(result.origin)
+        approved: list[pulumi.Input[str]] = [
+            self.image_id,
+            *self.bakery_sources,
+            *self.previous_images,
+        ]
+        if cloud == "gcp":
+            approved.append(self.root_source)
+        self.approved_image_ids = pulumi.Output.all(*approved).apply(
+            lambda ids: list(dict.fromkeys(ids))
+        )
         self.register_outputs(
             {
                 "image_id": self.image_id,
@@ -294,7 +222,16 @@ class GoldenImage(pulumi.ComponentResource):
                 "channel": self.channel,
                 "provisioners_hash": self.provisioners_hash,
                 "origin": self.origin,
+                "approved_image_ids": self.approved_image_ids,
             }
+        )
+        _register(self)
+
+    def as_parent(self) -> ParentImage:
+        """This image as another GoldenImage's ``parent`` (layering): its id, build hash
+        and lineage, which is also what a program in another language passes."""
+        return ParentImage(
+            image_id=self.image_id, build_hash=self._build_hash, lineage=self.lineage
         )
 
     @property
@@ -308,33 +245,125 @@ class GoldenImage(pulumi.ComponentResource):
         return self._lineage_hashes
 
 
+# The GoldenImages of a program, by the identity of their ``image_id`` Output, so the
+# ParentImage ``as_parent()`` returned is recognised as one of them. Keyed by the program's
+# root stack resource, like the claims below.
+_IMAGES: "weakref.WeakKeyDictionary[Any, dict[int, GoldenImage]]" = weakref.WeakKeyDictionary()
+
+
+def _register(image: GoldenImage) -> None:
+    root = pulumi.runtime.get_root_resource()
+    if root is not None:
+        _IMAGES.setdefault(root, {})[id(image.image_id)] = image
+
+
+def _registered(image_id: Any) -> GoldenImage | None:
+    root = pulumi.runtime.get_root_resource()
+    image = _IMAGES.get(root, {}).get(id(image_id)) if root is not None else None
+    return image if image is not None and image.image_id is image_id else None
+
+
+_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
+
+
+def _resolve_parent(check: Check, cloud: str, parent: ParentImage | None) -> _Parent | None:
+    """The builder's parent, resolved once for every cloud."""
+    if parent is None:
+        return None
+    image = _registered(parent.image_id)
+    if image is not None:
+        if image.builder_cloud != cloud:
+            check.fail(
+                f"{cloud}.parent",
+                f"GoldenImage {image._name!r} baked on {_NAMES[image.builder_cloud]}",
+                f"a GoldenImage baked on {_NAMES[cloud]}",
+            )
+        return _Parent(
+            image_id=image.image_id,
+            build_hash=image.build_hash,
+            hash_value=image.build_hash_value,
+            label=image.image_name,
+            chain=image.lineage_hashes_value,
+            lineage=image.lineage,
+            root_source=image.root_source,
+        )
+    build_hash = parent.build_hash
+    hash_value: str | pulumi.Output[str] = (
+        build_hash if isinstance(build_hash, str) else pulumi.Output.from_input(build_hash)
+    )
+    given = parent.lineage if parent.lineage is not None else []
+    chain: list[str] | pulumi.Output[list[str]]
+    if isinstance(given, Sequence) and not is_unknown(given):
+        chain = [_entry(e)["build_hash"] for e in given]
+    else:
+        chain = pulumi.Output.from_input(given).apply(  # type: ignore[arg-type]
+            lambda es: [_entry(e)["build_hash"] for e in es or []]
+        )
+    lineage = pulumi.Output.from_input(given).apply(  # type: ignore[arg-type]
+        lambda es: [_entry(e) for e in es or []]
+    )
+    return _Parent(
+        image_id=parent.image_id,
+        build_hash=build_hash,
+        hash_value=hash_value,
+        label=parent.image_id,
+        chain=chain,
+        lineage=lineage,
+        root_source=parent.image_id,
+    )
+
+
+def _entry(entry: Any) -> dict[str, str]:
+    """A lineage entry as the ``lineage`` output has it (a record, or a mapping in snake or
+    camel case, as another program's output arrives)."""
+    if isinstance(entry, LineageEntry):
+        return {"image_id": entry.image_id, "build_hash": entry.build_hash}
+    if isinstance(entry, Mapping):
+        return {
+            "image_id": str(entry.get("image_id", entry.get("imageId"))),
+            "build_hash": str(entry.get("build_hash", entry.get("buildHash"))),
+        }
+    raise TypeError(f"a lineage entry: {entry!r}")  # pragma: no cover - validated
+
+
 # One bake per build hash and scope in a program: the first GoldenImage claims it, the
 # others publish its image. Keyed by the program's root stack resource, so two programs run
 # one after the other in a process (tests, sequence tests) never share a claim.
-_CLAIMS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], GoldenImage]] = (
+_CLAIMS: "weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], GoldenImage]]" = (
     weakref.WeakKeyDictionary()
 )
-_PACKAGES = {"azure": "azure-native"}
 
 
 def _claim_build(
-    image: GoldenImage, builder: Builder, build_hash: str | pulumi.Output[str]
-) -> GoldenImage | None:
-    """The GoldenImage that already bakes this build hash in this scope, or None (then
-    ``image`` claims it)."""
+    image: GoldenImage, cloud: str, scope: str, build_hash: str | pulumi.Output[str]
+) -> Sibling | None:
+    """The GoldenImage that already bakes this build hash in this scope (AWS: the region,
+    GCP: the project, Azure: the resource group), or None (then ``image`` claims it)."""
     root = pulumi.runtime.get_root_resource()
     if root is None or not isinstance(build_hash, str):
         return None
     claims = _CLAIMS.setdefault(root, {})
     # The same build and provider (account) only: a sibling publishes what the first one
     # baked, in the first one's account (and runs its own test on it if it has another).
-    provider = image.get_provider(f"{_PACKAGES.get(builder.cloud, builder.cloud)}::x")
-    key = (builder.cloud, builder.bake_scope(), build_hash, str(id(provider)))
+    provider = image.get_provider(f"{_PACKAGES.get(cloud, cloud)}::x")
+    key = (cloud, scope, build_hash, str(id(provider)))
     first = claims.get(key)
     if first is None:
         claims[key] = image
-    return first
+        return None
+    return Sibling(
+        name=first._name,
+        image_id=first.image_id,
+        region=first.region,
+        copies=first.copies,
+        copy_regions=first.copy_regions,
+        test_digest=first.test_digest,
+        channel_name=first.channel_name,
+    )
 
 
 def _map(value: str | pulumi.Output[str], fn: Any) -> Any:
     return fn(value) if isinstance(value, str) else value.apply(fn)
+
+
+__all__ = ["GoldenImage", "GoldenImageArgs"]

@@ -43,229 +43,417 @@ projects/<p>/global/images/<name>``); ``region`` is ``global``; ``channel`` the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Union
+import shlex
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
+import pulumi_tls as tls
+from pulumi_command import local
 
-from .._validate import Check, is_unknown
-from . import _egress
+from ..errors import ComponentInputError
+from . import _egress, _labels, _remote
+from ._lifecycle import image_test_digest, run_test
 from ._per_program import per_program
-from .component import BakePlan, BakeResult, GoldenImage
+from ._plan import BakePlan, BakeResult, SourceImage
+from .args import GCP_PUBLISHED_SUFFIX, GcpBuilder, GcpImageFamily
 
-__all__ = ["GcpBuilder", "GcpImageFamily"]
-
-GCP_NAME = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
-PROJECT = re.compile(r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
-ZONE = re.compile(r"^[a-z]+-[a-z]+\d+-[a-z]$")
-MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
-IMAGE = re.compile(
-    r"^(https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]"
-    r"/global/images/[a-z](?:[-a-z0-9]*[a-z0-9])?$"
-)
-KMS_KEY = re.compile(r"^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$")
-LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
-DISK_TYPES = ("pd-balanced", "pd-ssd", "pd-standard", "hyperdisk-balanced")
-PUBLISHED_SUFFIX = "-p"  # the published copy of a tested image: <image name>-p
+__all__ = ["bake", "bake_scope", "hash_settings", "source"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class GcpImageFamily:
-    """The newest image of a family (opt-in), e.g. ``debian-cloud`` / ``debian-12``.
-
-    NOTE: resolved on every ``pulumi preview``/``up``; when the vendor publishes a newer
-    image, the build hash changes and the chain rebakes. Pin an image for reproducible
-    builds.
-    """
-
-    project: str
-    """The project publishing the family (``debian-cloud``, ``ubuntu-os-cloud``)."""
-    family: str
-    """The family name (``debian-12``, ``ubuntu-2404-lts-amd64``)."""
-
-    def validate(self, check: Check, field_name: str) -> None:
-        check.matches(f"{field_name}.project", self.project, PROJECT, "a GCP project id")
-        check.matches(f"{field_name}.family", self.family, GCP_NAME, "a GCP image family name")
-
-    def resolve(self) -> str:
-        return gcp.compute.get_image(family=self.family, project=self.project).self_link
+# -- the source and the hash -----------------------------------------------------------
 
 
-GcpSource = Union[str, pulumi.Output, GoldenImage, GcpImageFamily]  # noqa: UP007
+def source(b: GcpBuilder, component: pulumi.ComponentResource) -> SourceImage:
+    """The image the builder boots from (a family is resolved once per program run)."""
+    family = b.source_family
+    image: pulumi.Input[str] = (
+        _resolve(family) if family is not None else b.source_image_id  # type: ignore[assignment]
+    )
+    key = (
+        f"gcp-image:{_image_path(image)}"
+        if isinstance(image, str)
+        else pulumi.Output.from_input(image).apply(lambda i: f"gcp-image:{_image_path(i)}")
+    )
+    return SourceImage(key=key, label=image, image=image)
 
 
-@dataclass(frozen=True, kw_only=True)
-class GcpBuilder:
-    """Bake on Compute Engine: a builder instance, its boot disk made into an image."""
+def _resolve(family: GcpImageFamily) -> str:
+    def ask() -> str:
+        return str(gcp.compute.get_image(family=family.family, project=family.project).self_link)
 
-    source: GcpSource
-    """The image the builder boots from: an image self link or
-    ``projects/<p>/global/images/<name>`` (pinned), another :class:`GoldenImage` baked on
-    GCP (layering), or a :class:`GcpImageFamily` (opt-in; rebakes when the family moves)."""
-    zone: str
-    """The zone the builder runs in, e.g. ``us-central1-a``."""
-    ssh_cidrs: Sequence[str]
-    """CIDR blocks allowed to reach the builder on port 22: the machine running Pulumi.
-    Nothing else may connect."""
-    network: pulumi.Input[str] = "default"
-    """The VPC network of the builder and of its firewall rule. Default: ``default``."""
-    subnetwork: pulumi.Input[str] | None = None
-    """The subnetwork. Default: the network's subnetwork in the zone's region (auto-mode
-    networks)."""
-    project: str | None = None
-    """The project to bake in. Default: the gcp provider's project."""
-    ssh_user: str = "builder"
-    """The user the guest agent creates for the SSH key. Default: ``builder``."""
-    machine_type: str = "e2-small"
-    """Builder machine type. Default: ``e2-small``."""
-    public_ip: bool = False
-    """Give the builder an ephemeral external IP and connect to it; otherwise connect to
-    its internal IP (VPN, IAP tunnel or a runner in the VPC). Default: no external IP."""
-    disk_size_gb: int | None = None
-    """Boot disk size. Default: the source image's size."""
-    disk_type: str = "pd-balanced"
-    """Boot disk type: pd-balanced, pd-ssd, pd-standard or hyperdisk-balanced.
-    Default: pd-balanced."""
-    kms_key_self_link: str | None = None
-    """Cloud KMS key (``projects/.../cryptoKeys/...``) for the boot disk and the image.
-    Default: Google-managed encryption (disks and images are always encrypted at rest)."""
-    shielded_vm: bool = True
-    """Boot the builder (and the test instance) as a Shielded VM. Turn off only for
-    source images without UEFI support. Default: on."""
-    ssh_timeout_minutes: int = 10
-    """How long to keep dialling SSH while the builder boots (1-60). Default: 10."""
-    image_timeout_minutes: int = 60
-    """Create timeout of the image (10-1440). Default: 60."""
-    labels: Mapping[str, str] = field(default_factory=dict)
-    """Labels for the builder's resources (not the image). Default: none."""
-    egress_cidrs: Sequence[str] = ("0.0.0.0/0",)
-    """Where the builder (and the test instance) may connect, one address family (a GCP
-    firewall rule takes one). Default: anywhere, but only on the ports below; every other
-    egress of the builder's network tag is denied."""
-    egress_tcp_ports: Sequence[int] = _egress.TCP_PORTS
-    """TCP ports the builder may connect to. Default: DNS, HTTP and HTTPS."""
-    egress_udp_ports: Sequence[int] = _egress.UDP_PORTS
-    """UDP ports the builder may connect to. Default: DNS."""
-
-    cloud = "gcp"
-
-    def validate(self, check: Check) -> None:
-        src = self.source
-        if isinstance(src, GcpImageFamily):
-            src.validate(check, "builder.source")
-        elif isinstance(src, GoldenImage):
-            if src.builder_cloud != "gcp":
-                check.fail("builder.source", src, "a GoldenImage baked on GCP")
-        elif isinstance(src, str):
-            check.matches(
-                "builder.source",
-                src,
-                IMAGE,
-                "an image self link or 'projects/<p>/global/images/<name>' (use "
-                "GcpImageFamily to follow a family)",
-            )
-        elif not is_unknown(src):
-            check.fail("builder.source", src, "an image, a GoldenImage or a GcpImageFamily")
-        check.matches("builder.zone", self.zone, ZONE, "a GCP zone such as 'us-central1-a'")
-        cidrs = check.non_empty_list("builder.ssh_cidrs", self.ssh_cidrs)
-        for i, cidr in enumerate(cidrs):
-            check.cidr(f"builder.ssh_cidrs[{i}]", cidr)
-        if len({":" in c for c in cidrs if isinstance(c, str)}) > 1:
-            # GCP: "A firewall rule can contain either IPv4 or IPv6 ranges, but not both."
-            check.fail("builder.ssh_cidrs", list(cidrs), "only IPv4 or only IPv6 ranges on GCP")
-        if self.project is not None:
-            check.matches("builder.project", self.project, PROJECT, "a GCP project id")
-        check.matches("builder.ssh_user", self.ssh_user, GCP_NAME, "a lower-case user name")
-        self.validate_machine_size(check, "builder.machine_type", self.machine_type)
-        if self.disk_size_gb is not None:
-            check.int_range("builder.disk_size_gb", self.disk_size_gb, 10, 65536)
-        check.one_of("builder.disk_type", self.disk_type, DISK_TYPES)
-        if self.kms_key_self_link is not None:
-            check.matches(
-                "builder.kms_key_self_link",
-                self.kms_key_self_link,
-                KMS_KEY,
-                "projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
-            )
-        for flag in ("public_ip", "shielded_vm"):
-            if not isinstance(getattr(self, flag), bool):
-                check.fail(f"builder.{flag}", getattr(self, flag), "True or False")
-        check.int_range("builder.ssh_timeout_minutes", self.ssh_timeout_minutes, 1, 60)
-        check.int_range("builder.image_timeout_minutes", self.image_timeout_minutes, 10, 1440)
-        check.string_map("builder.labels", dict(self.labels))
-        _egress.validate(check, self.egress_cidrs, self.egress_tcp_ports, self.egress_udp_ports)
-        if len({":" in c for c in self.egress_cidrs if isinstance(c, str)}) > 1:
-            check.fail(
-                "builder.egress_cidrs", list(self.egress_cidrs), "only IPv4 or only IPv6 on GCP"
-            )
-        for key, value in self.labels.items():
-            check.matches("builder.labels key", key, LABEL_KEY, "a GCP label key")
-            check.matches(f"builder.labels[{key!r}]", value, LABEL_VALUE, "a GCP label value")
-
-    def validate_machine_size(self, check: Check, field: str, value: Any) -> None:
-        check.matches(field, value, MACHINE_TYPE, "a GCP machine type such as 'e2-small'")
-
-    def validate_name(self, check: Check, field: str, prefix: str) -> None:
-        """Image names: lower-case, <= 63 characters with the hash and a suffix."""
-        if not GCP_NAME.match(prefix) or len(prefix) > 63 - 17 - len(PUBLISHED_SUFFIX):
-            check.fail(
-                field,
-                prefix,
-                "1-44 lower-case letters, digits and hyphens, starting with a letter (GCP "
-                "image names)",
-            )
-
-    # -- source ------------------------------------------------------------------------
-
-    def source_image(self) -> pulumi.Input[str]:
-        src = self.source
-        if isinstance(src, GoldenImage):
-            return src.image_id
-        if isinstance(src, GcpImageFamily):
-            return per_program(self, "source", src.resolve)
-        return src
-
-    def source_key(self) -> str | pulumi.Output[str]:
-        src = self.source
-        if isinstance(src, GoldenImage):
-            h = src.build_hash_value
-            if isinstance(h, str):
-                return f"golden-image:{h}"
-            return h.apply(lambda v: f"golden-image:{v}")
-        image = self.source_image()
-        if isinstance(image, str):
-            return f"gcp-image:{_image_path(image)}"
-        return pulumi.Output.from_input(image).apply(  # type: ignore[arg-type]
-            lambda i: f"gcp-image:{_image_path(i)}"
-        )
-
-    def source_label(self) -> pulumi.Input[str]:
-        return self.source_image()
-
-    def parent(self) -> GoldenImage | None:
-        return self.source if isinstance(self.source, GoldenImage) else None
-
-    def hash_settings(self) -> dict[str, Any]:
-        return {
-            "cloud": "gcp",
-            "machine_type": self.machine_type,
-            "disk_size_gb": self.disk_size_gb,
-            "disk_type": self.disk_type,
-            "kms_key_self_link": self.kms_key_self_link,
-            "shielded_vm": self.shielded_vm,
-        }
-
-    def bake_scope(self) -> str:
-        return self.project or ""
-
-    def bake(self, component: GoldenImage, name: str, plan: BakePlan) -> BakeResult:
-        from . import _gcp_bake
-
-        return _gcp_bake.bake(self, component, name, plan)
+    return per_program(("gcp-family", family.project, family.family), ask)
 
 
 def _image_path(image: str) -> str:
     return image.removeprefix("https://www.googleapis.com/compute/v1/")
+
+
+def hash_settings(b: GcpBuilder) -> dict[str, Any]:
+    """The builder settings that shape the disk (part of the build hash)."""
+    return {
+        "cloud": "gcp",
+        "machine_type": b.machine_type,
+        "disk_size_gb": b.disk_size_gb,
+        "disk_type": b.disk_type,
+        "kms_key_self_link": b.kms_key_self_link,
+        "shielded_vm": b.shielded_vm,
+    }
+
+
+def bake_scope(b: GcpBuilder) -> str:
+    """Where an image name must be unique: the project."""
+    return b.project or ""
+
+
+# -- resources -------------------------------------------------------------------------
+
+
+def _instance(
+    b: GcpBuilder,
+    resource_name: str,
+    component: pulumi.ComponentResource,
+    *,
+    image: pulumi.Input[str],
+    machine_type: str,
+    tag: str,
+    public_key: pulumi.Input[str],
+    description: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> gcp.compute.Instance:
+    project: dict[str, Any] = {"project": b.project} if b.project else {}
+    return gcp.compute.Instance(
+        resource_name,
+        zone=b.zone,
+        machine_type=machine_type,
+        description=description,
+        boot_disk=gcp.compute.InstanceBootDiskArgs(
+            auto_delete=True,
+            kms_key_self_link=b.kms_key_self_link,
+            initialize_params=gcp.compute.InstanceBootDiskInitializeParamsArgs(
+                image=image, size=b.disk_size_gb, type=b.disk_type
+            ),
+        ),
+        network_interfaces=[
+            gcp.compute.InstanceNetworkInterfaceArgs(
+                network=b.network,
+                subnetwork=b.subnetwork,
+                access_configs=[gcp.compute.InstanceNetworkInterfaceAccessConfigArgs()]
+                if b.public_ip
+                else [],
+            )
+        ],
+        metadata={
+            "ssh-keys": pulumi.Output.concat(b.ssh_user, ":", public_key),
+            "block-project-ssh-keys": "TRUE",
+            "enable-oslogin": "FALSE",
+        },
+        tags=[tag],
+        shielded_instance_config=gcp.compute.InstanceShieldedInstanceConfigArgs(
+            enable_secure_boot=True, enable_vtpm=True, enable_integrity_monitoring=True
+        )
+        if b.shielded_vm
+        else None,
+        labels={**(b.labels or {}), "managed_by": "immutable-components"},
+        opts=pulumi.ResourceOptions.merge(
+            # Replaced on any change (a new network, subnetwork, zone or label included; the
+            # provider would update those in place, and a stopped builder cannot be): the
+            # steps follow the builder's id, so a new builder is provisioned from scratch.
+            opts,
+            pulumi.ResourceOptions(parent=component, replace_on_changes=["*"]),
+        ),
+        **project,
+    )
+
+
+def _host(b: GcpBuilder, instance: gcp.compute.Instance) -> pulumi.Output[str]:
+    nic = instance.network_interfaces[0]
+    return nic.access_configs[0].nat_ip if b.public_ip else nic.network_ip
+
+
+def existing_image(
+    b: GcpBuilder, component: pulumi.ComponentResource, plan: BakePlan
+) -> tuple[str, str | None]:
+    """What the project already holds of the build (images are labelled with their build
+    hash): ``("reuse", self link)`` of the tested copy (``<name>-p``; without a test, the
+    image itself), ``("test", self link)`` of an image not yet tested, ``("bake", None)``.
+    A build hash not known at construction always bakes."""
+    if not isinstance(plan.build_hash, str) or not isinstance(plan.image_name, str):
+        return "bake", None
+    found = gcp.compute.get_images(
+        # Compute API list filter: parenthesised expressions are ANDed.
+        filter=(
+            f'(labels.build_hash = "{_labels.label_value(plan.build_hash)}") '
+            f'(labels.managed_by = "{_labels.label_value(str(plan.provenance["ManagedBy"]))}") '
+            '(status = "READY")'
+        ),
+        opts=pulumi.InvokeOptions(parent=component),
+        **({"project": b.project} if b.project else {}),
+    )
+    by_name = {image.name: image.self_link for image in found.images or []}
+    final = plan.image_name + (GCP_PUBLISHED_SUFFIX if plan.test is not None else "")
+    if final in by_name:
+        return "reuse", by_name[final]
+    if plan.test is not None and plan.image_name in by_name:
+        return "test", by_name[plan.image_name]
+    return "bake", None
+
+
+def bake(
+    b: GcpBuilder, component: pulumi.ComponentResource, name: str, plan: BakePlan
+) -> BakeResult:
+    if plan.sibling is not None:
+        sibling = plan.sibling
+        own_test = image_test_digest(plan.test) if plan.test else ""
+        if own_test and own_test != sibling.test_digest:
+            raise ComponentInputError(
+                f"GoldenImage {component._name!r}",
+                "test",
+                plan.test,
+                f"the test of GoldenImage {sibling.name!r} or None: it bakes the same build "
+                "in this project, and on GCP the tested copy is one image",
+            )
+        if plan.channel is not None and plan.channel != sibling.channel_name:
+            # A GCP image belongs to one family: the shared image cannot be in two.
+            raise ComponentInputError(
+                f"GoldenImage {component._name!r}",
+                "channel",
+                plan.channel,
+                f"{sibling.channel_name!r} or None: GoldenImage {sibling.name!r} bakes the same "
+                "build in this project, and a GCP image is in one family",
+            )
+        return BakeResult(
+            image_id=sibling.image_id,
+            region=sibling.region,
+            channel=pulumi.Output.from_input(plan.channel) if plan.channel else None,
+            origin="sibling",
+        )
+    origin, found = existing_image(b, component, plan)
+    if origin == "reuse":
+        return BakeResult(
+            image_id=pulumi.Output.from_input(str(found)),
+            region=pulumi.Output.from_input("global"),
+            channel=pulumi.Output.from_input(plan.channel) if plan.channel else None,
+            origin="reuse",
+        )
+    child = pulumi.ResourceOptions(parent=component)
+    project: dict[str, Any] = {"project": b.project} if b.project else {}
+    tag = f"{_gcp_prefix(name)}-builder"
+    key = tls.PrivateKey(f"{name}-ssh-key", algorithm="ED25519", opts=child)
+    gcp.compute.Firewall(
+        f"{name}-builder-fw",
+        network=b.network,
+        direction="INGRESS",
+        description=f"Image builder {name}: SSH from the baking machine only",
+        allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=["22"])],
+        source_ranges=list(b.ssh_cidrs),
+        target_tags=[tag],
+        opts=child,
+        **project,
+    )
+    # Egress: only what a bake needs (the metadata server is not filtered by firewalls).
+    gcp.compute.Firewall(
+        f"{name}-builder-egress",
+        network=b.network,
+        direction="EGRESS",
+        priority=1000,
+        description=f"Image builder {name}: DNS, HTTP and HTTPS out",
+        allows=[
+            gcp.compute.FirewallAllowArgs(protocol=protocol, ports=[str(p) for p in ports])
+            for protocol, ports in _egress.rules(b.egress_tcp_ports, b.egress_udp_ports)
+        ],
+        destination_ranges=list(b.egress_cidrs),
+        target_tags=[tag],
+        opts=child,
+        **project,
+    )
+    gcp.compute.Firewall(
+        f"{name}-builder-egress-deny",
+        network=b.network,
+        direction="EGRESS",
+        priority=65000,
+        description=f"Image builder {name}: no other egress",
+        denies=[gcp.compute.FirewallDenyArgs(protocol="all")],
+        destination_ranges=["0.0.0.0/0"],
+        target_tags=[tag],
+        opts=child,
+        **project,
+    )
+    build = pulumi.Output.from_input(plan.build_hash)
+    labels = _image_labels(plan)
+    timeouts = pulumi.CustomTimeouts(
+        create=f"{b.image_timeout_minutes}m", delete=f"{b.image_timeout_minutes}m"
+    )
+    encryption = (
+        gcp.compute.ImageImageEncryptionKeyArgs(kms_key_self_link=b.kms_key_self_link)
+        if b.kms_key_self_link
+        else None
+    )
+    if plan.test is None:  # origin "bake": an existing image without a test is reused
+        image = _bake_image(b, component, name, plan, tag, key, build, labels, timeouts, encryption)
+        return BakeResult(
+            image_id=image.self_link,
+            region=pulumi.Output.from_input("global"),
+            channel=image.family if plan.channel is not None else None,
+        )
+    test = plan.test
+    image_link: pulumi.Input[str]
+    if origin == "test":
+        image_link = str(found)
+    else:
+        image_link = _bake_image(
+            b, component, name, plan, tag, key, build, labels, timeouts, encryption
+        ).self_link
+    tester = _instance(
+        b,
+        f"{name}-test",
+        component,
+        image=image_link,
+        machine_type=test.instance_type or b.machine_type,
+        tag=tag,
+        public_key=key.public_key_openssh,
+        description=build.apply(
+            lambda h: f"immutable-components image test {image_test_digest(test)}, build {h}"
+        ),
+        opts=pulumi.ResourceOptions(),
+    )
+    conn = _remote.connection(
+        _host(b, tester),
+        b.ssh_user,
+        key.private_key_openssh,
+        b.ssh_timeout_minutes,
+    )
+    gate = run_test(
+        name,
+        parent=component,
+        instance=tester,
+        conn=conn,
+        test=test,
+        image_id=image_link,
+    )
+    # The tested copy: what consumers get (and the family, with a channel). Its existence
+    # is the image's "tested" mark: a later deployment of this build reuses it.
+    published = gcp.compute.Image(
+        f"{name}-published",
+        name=pulumi.Output.concat(plan.image_name, GCP_PUBLISHED_SUFFIX),
+        family=plan.channel,
+        description=plan.description,
+        source_image=image_link,
+        image_encryption_key=encryption,
+        labels=labels,
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[gate],
+            custom_timeouts=timeouts,
+            retain_on_delete=True,
+        ),
+        **project,
+    )
+    return BakeResult(
+        image_id=published.self_link,
+        region=pulumi.Output.from_input("global"),
+        channel=published.family if plan.channel is not None else None,
+        origin=origin,
+    )
+
+
+def _bake_image(
+    b: GcpBuilder,
+    component: pulumi.ComponentResource,
+    name: str,
+    plan: BakePlan,
+    tag: str,
+    key: tls.PrivateKey,
+    build: pulumi.Output[str],
+    labels: pulumi.Output[dict[str, str]],
+    timeouts: pulumi.CustomTimeouts,
+    encryption: Any,
+) -> gcp.compute.Image:
+    """Builder, provisioning, clearing, stop and the image of its boot disk."""
+    project: dict[str, Any] = {"project": b.project} if b.project else {}
+    builder = _instance(
+        b,
+        f"{name}-builder",
+        component,
+        image=plan.source.image,
+        machine_type=b.machine_type,
+        tag=tag,
+        public_key=key.public_key_openssh,
+        description=build.apply(lambda h: f"immutable-components image builder, build {h}"),
+        opts=pulumi.ResourceOptions(),
+    )
+    conn = _remote.connection(
+        _host(b, builder), b.ssh_user, key.private_key_openssh, b.ssh_timeout_minutes
+    )
+    steps = _remote.provision(
+        name,
+        parent=component,
+        builder=builder,
+        conn=conn,
+        provisioners=plan.provisioners,
+        build_hash=plan.build_hash,
+    )
+    cleared = _remote.clear_login(
+        name,
+        parent=component,
+        builder=builder,
+        conn=conn,
+        after=steps[-1],
+        build_hash=plan.build_hash,
+    )
+    stop_cmd = pulumi.Output.all(builder.name, builder.zone, builder.project).apply(
+        lambda a: (
+            "gcloud compute instances stop "
+            + " ".join(shlex.quote(str(v)) for v in (a[0], "--zone", a[1], "--project", a[2]))
+            + " --quiet"
+        )
+    )
+    stopped = local.Command(
+        f"{name}-builder-stopped",
+        create=stop_cmd,
+        triggers=[plan.build_hash, builder.id],
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[cleared],
+            deleted_with=builder,
+            ignore_changes=["create"],
+        ),
+    )
+    direct_family = plan.channel if plan.test is None else None
+    return gcp.compute.Image(
+        f"{name}-image",
+        name=plan.image_name,
+        family=direct_family,
+        description=plan.description,
+        source_disk=builder.boot_disk.source,
+        image_encryption_key=encryption,
+        labels=labels,
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=[stopped, cleared],
+            custom_timeouts=timeouts,
+            retain_on_delete=True,
+        ),
+        **project,
+    )
+
+
+def _gcp_prefix(name: str) -> str:
+    cleaned = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "image"
+    if not cleaned[0].isalpha():
+        cleaned = "i-" + cleaned
+    return cleaned[:50].rstrip("-")
+
+
+def _image_labels(plan: BakePlan) -> pulumi.Output[dict[str, str]]:
+    """Provenance as labels; images are labelled by name (a self link is too long)."""
+    values = {k: v for k, v in plan.provenance.items() if k != "Ancestry"}
+
+    def build(a: list[Any]) -> dict[str, str]:
+        plain = {k: str(v).rsplit("/", 1)[-1] for k, v in a[0].items()}
+        lineage = {"ancestry": _labels.lineage_label(a[1])} if a[1] else {}
+        return {**_labels.labels(plain), **lineage}
+
+    return pulumi.Output.all(
+        pulumi.Output.all(**values), pulumi.Output.from_input(plan.lineage_hashes)
+    ).apply(build)

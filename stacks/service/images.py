@@ -1,6 +1,6 @@
 """The images: a hardened base and the app layered on it, baked on the stack's cloud.
 
-The provisioners are defined once; each cloud only contributes its builder.
+The provisioners are defined once; each cloud only contributes its builder block.
 """
 
 from __future__ import annotations
@@ -29,18 +29,17 @@ CANONICAL = "099720109477"
 UBUNTU_NOBLE = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
 
 
-def aws_builder(s: Settings, source, app_version: str | None):
+def aws_builder(s: Settings, parent: GoldenImage | None, app_version: str | None):
     """Builders run in `builderSubnetId`, else in the stack's own first public subnet."""
-    if source is None:
-        setting = s.require("baseSourceImage")
-        source = (
-            AwsImageLookup(owners=[CANONICAL], name_pattern=UBUNTU_NOBLE)
-            if setting == "ubuntu-24.04-latest"
-            else setting
-        )
+    setting = s.require("baseSourceImage") if parent is None else None
+    latest = setting == "ubuntu-24.04-latest"
     copy_region = s.get("appCopyRegion")
     return AwsBuilder(
-        source=source,
+        parent=parent.as_parent() if parent is not None else None,
+        source_lookup=AwsImageLookup(owners=[CANONICAL], name_pattern=UBUNTU_NOBLE)
+        if latest
+        else None,
+        source_image_id=setting if setting is not None and not latest else None,
         subnet_id=s.get("builderSubnetId") or s.builder_subnet,
         ssh_cidrs=s.ssh_cidrs,
         ssh_user="ubuntu",
@@ -51,17 +50,19 @@ def aws_builder(s: Settings, source, app_version: str | None):
     )
 
 
-def gcp_builder(s: Settings, source, app_version: str | None):
+def gcp_builder(s: Settings, parent: GoldenImage | None, app_version: str | None):
     return ic.GcpBuilder(
-        source=source
-        or ic.GcpImageFamily(project="ubuntu-os-cloud", family="ubuntu-2404-lts-amd64"),
+        parent=parent.as_parent() if parent is not None else None,
+        source_family=None
+        if parent is not None
+        else ic.GcpImageFamily(project="ubuntu-os-cloud", family="ubuntu-2404-lts-amd64"),
         zone=s.require("gcpZone"),
         ssh_cidrs=s.ssh_cidrs,
         public_ip=s.public_ip,
     )
 
 
-def azure_builder(s: Settings, source, app_version: str | None):
+def azure_builder(s: Settings, parent: GoldenImage | None, app_version: str | None):
     """The app is published in the gallery as ``<Major>.<Minor of appVersion>.<patch>``,
     the patch taken from the build hash: every build is a new version the scale set rolls
     to. "Latest" in the definition is chronological only across Minor versions."""
@@ -74,8 +75,10 @@ def azure_builder(s: Settings, source, app_version: str | None):
         else None
     )
     return ic.AzureBuilder(
-        source=source
-        or ic.AzureMarketplaceImage(
+        parent=parent.as_parent() if parent is not None else None,
+        source_marketplace=None
+        if parent is not None
+        else ic.AzureMarketplaceImage(
             publisher="Canonical", offer="ubuntu-24_04-lts", sku="server", version="24.04.202501140"
         ),
         resource_group_name=s.require("azureResourceGroup"),
@@ -88,6 +91,11 @@ def azure_builder(s: Settings, source, app_version: str | None):
 
 
 BUILDERS = {"aws": aws_builder, "gcp": gcp_builder, "azure": azure_builder}
+
+
+def builder_args(s: Settings, parent: GoldenImage | None, app_version: str | None) -> dict:
+    """The stack's cloud block: ``{"aws": AwsBuilder(...)}`` (or gcp, azure)."""
+    return {s.cloud: BUILDERS[s.cloud](s, parent, app_version)}
 
 
 def app_provisioners(version: str) -> list:
@@ -113,7 +121,7 @@ def base_image(s: Settings) -> GoldenImage:
     return GoldenImage(
         "base",
         GoldenImageArgs(
-            builder=BUILDERS[s.cloud](s, None, None),
+            **builder_args(s, None, None),
             provisioners=[RunScript(path=SCRIPTS / "base" / "harden.sh")],
             version="base-1",
             git_commit=s.git_commit,
@@ -129,7 +137,7 @@ def app_image(s: Settings, base: GoldenImage, name: str, version: str) -> Golden
     return GoldenImage(
         name,
         GoldenImageArgs(
-            builder=BUILDERS[s.cloud](s, base, version),
+            **builder_args(s, base, version),
             provisioners=app_provisioners(version),
             version=version,
             git_commit=s.git_commit,

@@ -1,6 +1,6 @@
 """The image lifecycle after the bake, cloud-neutral: test, channel, lineage.
 
-* :class:`ImageTest`: commands run over SSH on an instance launched from the *new* image
+* :class:`~.args.ImageTest`: commands run over SSH on an instance launched from the *new* image
   (never the builder). Publication (channel, sharing, copies) depends on the test step,
   so an image whose test fails is never published: pulumi-command fails the update with
   the command's output when it exits non-zero, and nothing that depends on it is created.
@@ -23,21 +23,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 from pulumi_command import remote
 
-from .._validate import Check
-from ..provisioners import RunCommands
+from ..provisioners import RunCommands, render
 from . import _remote
+from .args import ImageTest
 
-__all__ = ["ImageTest", "lineage_tag", "validate_channel"]
+__all__ = ["image_test_digest", "image_test_script", "lineage_tag", "run_test"]
 
-CHANNEL = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
 AWS_TAG_VALUE_MAX = 256
 TEST_POWEROFF = (
     "sudo -n systemd-run --on-active=30 /bin/systemctl poweroff >/dev/null 2>&1"
@@ -45,65 +41,28 @@ TEST_POWEROFF = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ImageTest:
-    """Commands that must pass on an instance booted from the new image before it is
-    published. The same value works on every cloud."""
-
-    commands: Sequence[str]
-    """Shell lines run in order with ``bash -euo pipefail``; the first failure fails the
-    test, and the update, with the command's output."""
-    instance_type: str | None = None
-    """Size of the test instance in the cloud's words (``t3.micro``, ``e2-small``,
-    ``Standard_B2s``). Default: the builder's instance type."""
-    timeout_minutes: int = 15
-    """How long the test may run, SSH wait excluded (1-240). Default: 15."""
-    sudo: bool = True
-    """Run the commands as root through ``sudo -H``. Default: True."""
-
-    def validate(self, check: Check) -> None:
-        if isinstance(self.commands, str) or not isinstance(self.commands, Sequence):
-            check.fail("test.commands", self.commands, "a list of shell lines")
-        if not self.commands or not all(isinstance(c, str) and c.strip() for c in self.commands):
-            check.fail("test.commands", self.commands, "a non-empty list of non-empty strings")
-        check.int_range("test.timeout_minutes", self.timeout_minutes, 1, 240)
-        if not isinstance(self.sudo, bool):
-            check.fail("test.sudo", self.sudo, "True or False")
-
-    def digest(self) -> str:
-        """16 hex digits naming what this test checks (its commands and ``sudo``): an image
-        carries it in its ``ImageTest`` tag/label once it passed, so a changed test runs
-        again on an image that was kept."""
-        text = "\x1f".join([str(self.sudo), *self.commands])
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def script(self) -> str:
-        """The remote command: the commands, then a delayed power-off, pass or fail."""
-        inner = RunCommands(commands=list(self.commands), sudo=self.sudo).render()
-        if not isinstance(inner, str):  # pragma: no cover - no env, so never secret
-            raise TypeError("test script must be plain")
-        return (
-            "status=0\n"
-            "bash -s <<'__IMMUTABLE_TEST__' || status=$?\n"
-            f"{inner}"
-            "__IMMUTABLE_TEST__\n"
-            f"{TEST_POWEROFF}\n"
-            'echo "image test exit status: $status"\n'
-            'exit "$status"\n'
-        )
+def image_test_digest(test: ImageTest) -> str:
+    """16 hex digits naming what a test checks (its commands and ``sudo``): an image
+    carries it in its ``ImageTest`` tag/label once it passed, so a changed test runs
+    again on an image that was kept."""
+    text = "\x1f".join([str(test.sudo), *test.commands])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def validate_channel(check: Check, channel: Any) -> None:
-    if channel is None:
-        return
-    if not isinstance(channel, str) or not CHANNEL.match(channel):
-        check.fail(
-            "channel",
-            channel,
-            "1-63 lower-case letters, digits and hyphens, starting with a letter and not "
-            "ending with a hyphen (it names a GCP image family, an SSM parameter "
-            "/images/<channel> or an Azure image definition)",
-        )
+def image_test_script(test: ImageTest) -> str:
+    """The remote command: the commands, then a delayed power-off, pass or fail."""
+    inner = render(RunCommands(commands=list(test.commands), sudo=test.sudo))
+    if not isinstance(inner, str):  # pragma: no cover - no env, so never secret
+        raise TypeError("test script must be plain")
+    return (
+        "status=0\n"
+        "bash -s <<'__IMMUTABLE_TEST__' || status=$?\n"
+        f"{inner}"
+        "__IMMUTABLE_TEST__\n"
+        f"{TEST_POWEROFF}\n"
+        'echo "image test exit status: $status"\n'
+        'exit "$status"\n'
+    )
 
 
 def lineage_tag(hashes: Sequence[str], *, sep: str = ",", limit: int = AWS_TAG_VALUE_MAX) -> str:
@@ -132,8 +91,8 @@ def run_test(
     # A new image, a replaced test instance or a changed test replaces both steps (all three
     # are in the triggers); the test instance is replaced with the test too (its user data /
     # description carries the digest), so a changed test never dials a powered-off one.
-    script = test.script()
-    triggers = [image_id, instance.id, test.digest()]  # type: ignore[attr-defined]
+    script = image_test_script(test)
+    triggers = [image_id, instance.id, image_test_digest(test)]  # type: ignore[attr-defined]
     ready = remote.Command(
         f"{name}-test-ready",
         connection=conn,

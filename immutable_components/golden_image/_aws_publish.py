@@ -4,7 +4,7 @@ Resources, children of the GoldenImage, registered after ``{name}-image``:
 
 ``{name}-test``            (with ``test``) an instance launched from the new AMI, with the
                            builder's key pair, security group, subnet and settings
-``{name}-test-ready``, ``{name}-test-run``   wait for SSH, run the test (see ``lifecycle``)
+``{name}-test-ready``, ``{name}-test-run``   wait for SSH, run the test (see ``_lifecycle``)
 ``{name}-test-stopped``    the test instance stopped once the test has passed (the test
                            script also powers it off, pass or fail)
 ``{name}-copy-<region>``   an encrypted ``AmiCopy`` per region: same name, description
@@ -29,90 +29,26 @@ customer-managed key. This component does not manage key policies.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from .._validate import Check
 from ..errors import ImageConflict
 from . import _remote
-from .lifecycle import run_test
+from ._lifecycle import image_test_digest, run_test
+from ._plan import BakePlan
+from .args import AwsBuilder, AwsDistribution, grantees
 
-if TYPE_CHECKING:
-    from .aws import AwsBuilder
-    from .component import BakePlan, GoldenImage
-
-__all__ = ["AwsDistribution"]
-
-ORG_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
-OU_ARN = re.compile(
-    r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$"
-)
 CHANNEL_PREFIX = "/images/"
 TESTED_TAG = "ImageTest"
 """``ImageTest:<digest of the test>`` = ``passed`` is put on an image once that test passed
 (one tag per test, so two tests of one image never overwrite each other's mark)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class AwsDistribution:
-    """Where the AMI goes once it has passed its test: copies and launch permissions."""
-
-    regions: Sequence[str] = ()
-    """Regions to copy the AMI to (encrypted copies, same name and tags). Not the bake
-    region. Default: no copies."""
-    kms_key_ids: Mapping[str, str] = field(default_factory=dict)
-    """Region -> KMS key for that region's copy. Default: the account's default EBS key
-    in that region (which cannot be shared with other accounts: see the module NOTE)."""
-    accounts: Sequence[str] = ()
-    """12-digit account ids allowed to launch the AMI and its copies. Default: none."""
-    organization_arns: Sequence[str] = ()
-    """Organization ARNs (``arn:aws:organizations::<mgmt>:organization/o-...``) whose
-    accounts may launch the AMI and its copies. Default: none."""
-    organizational_unit_arns: Sequence[str] = ()
-    """OU ARNs (``arn:aws:organizations::<mgmt>:ou/o-.../ou-...``). Default: none."""
-
-    def validate(self, check: Check, bake_region: str | None) -> None:
-        f = "builder.distribution"
-        for attr in ("regions", "accounts", "organization_arns", "organizational_unit_arns"):
-            value = getattr(self, attr)
-            if isinstance(value, str) or not isinstance(value, Sequence):
-                check.fail(f"{f}.{attr}", value, "a list")
-        for i, region in enumerate(self.regions):
-            check.aws_region(f"{f}.regions[{i}]", region)
-            if region == bake_region:
-                check.fail(f"{f}.regions[{i}]", region, "a region other than the bake region")
-        if len(set(self.regions)) != len(self.regions):
-            check.fail(f"{f}.regions", list(self.regions), "regions without duplicates")
-        check.string_map(f"{f}.kms_key_ids", dict(self.kms_key_ids))
-        for region, key in self.kms_key_ids.items():
-            if region not in self.regions:
-                check.fail(f"{f}.kms_key_ids", region, "a region listed in `regions`")
-            check.kms_key(f"{f}.kms_key_ids[{region!r}]", key)
-        for i, account in enumerate(self.accounts):
-            check.account_id(f"{f}.accounts[{i}]", account)
-        for i, arn in enumerate(self.organization_arns):
-            check.matches(f"{f}.organization_arns[{i}]", arn, ORG_ARN, "an organization ARN")
-        for i, arn in enumerate(self.organizational_unit_arns):
-            check.matches(f"{f}.organizational_unit_arns[{i}]", arn, OU_ARN, "an OU ARN")
-
-    def grantees(self) -> list[tuple[str, dict[str, str]]]:
-        """(slug, AmiLaunchPermission arguments) per grantee, in a stable order."""
-        out = [(a, {"account_id": a}) for a in self.accounts]
-        out += [(a.rsplit("/", 1)[-1], {"organization_arn": a}) for a in self.organization_arns]
-        out += [
-            (a.rsplit("/", 1)[-1], {"organizational_unit_arn": a})
-            for a in self.organizational_unit_arns
-        ]
-        return out
-
-
 def existing_image(
-    component: GoldenImage, plan: BakePlan, region: str | None
+    component: pulumi.ComponentResource, plan: BakePlan, region: str | None
 ) -> tuple[str, str | None]:
     """What this account already holds of the build: ``("reuse", id)`` for a usable image
     (available, and tested with this test if there is one), ``("test", id)`` for an
@@ -137,7 +73,7 @@ def existing_image(
         return owned_images(component, filters, region)
 
     if plan.test is not None:
-        mark = f"tag:{TESTED_TAG}:{plan.test.digest()}"
+        mark = f"tag:{TESTED_TAG}:{image_test_digest(plan.test)}"
         tested = ids([*available, {"name": mark, "values": ["passed"]}])
         if tested:
             return "reuse", tested[0]
@@ -159,7 +95,7 @@ def existing_image(
 
 
 def owned_images(
-    component: GoldenImage, filters: list[dict[str, Any]], region: str | None
+    component: pulumi.ComponentResource, filters: list[dict[str, Any]], region: str | None
 ) -> list[str]:
     """Ids of the images this account owns (``owners=["self"]``: never one shared from
     elsewhere) matching every filter, newest first, deprecated ones included; looked up at
@@ -176,7 +112,7 @@ def owned_images(
 
 
 def previous_build(
-    component: GoldenImage, plan: BakePlan, region: str | None, current: str | None
+    component: pulumi.ComponentResource, plan: BakePlan, region: str | None, current: str | None
 ) -> str | None:
     """The newest other image this component published before (same name prefix, another
     build), or None: what its fleet runs until the new image has rolled out, and what an
@@ -203,7 +139,7 @@ def passed(image_id: pulumi.Input[str], gate: pulumi.Resource | None) -> pulumi.
 
 def test_image(
     builder: AwsBuilder,
-    component: GoldenImage,
+    component: pulumi.ComponentResource,
     name: str,
     plan: BakePlan,
     *,
@@ -239,9 +175,9 @@ def test_image(
         instance_initiated_shutdown_behavior="stop",
         # The test's digest in user data, replaced on change: a changed test boots a fresh
         # instance (the previous one powered itself off).
-        user_data=f"#!/bin/sh\n# immutable-components image test {test.digest()}\n",
+        user_data=f"#!/bin/sh\n# immutable-components image test {image_test_digest(test)}\n",
         user_data_replace_on_change=True,
-        tags={**builder.tags, "Name": f"{name}-test", "BuildHash": plan.build_hash},
+        tags={**(builder.tags or {}), "Name": f"{name}-test", "BuildHash": plan.build_hash},
         opts=pulumi.ResourceOptions(parent=component),
         **regional,
     )
@@ -262,7 +198,7 @@ def test_image(
     aws.ec2.Tag(
         f"{name}-tested",
         resource_id=image_id,
-        key=f"{TESTED_TAG}:{test.digest()}",
+        key=f"{TESTED_TAG}:{image_test_digest(test)}",
         value="passed",
         opts=pulumi.ResourceOptions(parent=component, depends_on=[run], retain_on_delete=True),
         **regional,
@@ -272,7 +208,7 @@ def test_image(
 
 def publish(
     builder: AwsBuilder,
-    component: GoldenImage,
+    component: pulumi.ComponentResource,
     name: str,
     plan: BakePlan,
     *,
@@ -289,10 +225,10 @@ def publish(
     same build (``existing_copies``: its regions and its ``copies`` output)."""
     after = [gate] if gate is not None else []
     dist = builder.distribution or AwsDistribution()
-    grantees = dist.grantees()
+    shares = grantees(dist)
 
     def share(prefix: str, target: pulumi.Input[str], extra: dict[str, Any]) -> None:
-        for slug, who in grantees:
+        for slug, who in shares:
             aws.ec2.AmiLaunchPermission(
                 f"{prefix}-share-{slug}",
                 image_id=target,
@@ -320,7 +256,7 @@ def publish(
                 source_ami_id=image_id,
                 source_ami_region=image_region,
                 encrypted=True,
-                kms_key_id=dist.kms_key_ids.get(region),
+                kms_key_id=(dist.kms_key_ids or {}).get(region),
                 tags=dict(plan.provenance),
                 region=region,
                 opts=pulumi.ResourceOptions(
@@ -346,7 +282,7 @@ def publish(
             # Not a secret: ``insecure_value`` keeps the AMI id readable in previews.
             insecure_value=image_id,
             description=f"Image channel {plan.channel}: the AMI id of the newest tested image",
-            tags={**builder.tags, "Channel": plan.channel, "BuildHash": plan.build_hash},
+            tags={**(builder.tags or {}), "Channel": plan.channel, "BuildHash": plan.build_hash},
             opts=pulumi.ResourceOptions(parent=component, depends_on=after),
             **regional,
         )
@@ -358,7 +294,7 @@ def _pick(copies: Mapping[str, str], region: str) -> str:
     return copies[region]
 
 
-def _held_copy(component: GoldenImage, plan: BakePlan, region: str) -> str | None:
+def _held_copy(component: pulumi.ComponentResource, plan: BakePlan, region: str) -> str | None:
     """An available copy of the build this account holds in ``region``, if any."""
     if not isinstance(plan.build_hash, str):
         return None
