@@ -40,7 +40,15 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 def builder(**overrides) -> AwsBuilder:
-    settings = {"source": AMI, "subnet_id": SUBNET, "ssh_cidrs": [CIDR]}
+    """An AwsBuilder; ``source`` (as the tests give it) goes to the field of its kind."""
+    settings = {"subnet_id": SUBNET, "ssh_cidrs": [CIDR]}
+    source = overrides.pop("source", AMI)
+    if isinstance(source, GoldenImage):
+        settings["parent"] = source.as_parent()
+    elif isinstance(source, AwsImageLookup):
+        settings["source_lookup"] = source
+    else:
+        settings["source_image_id"] = source
     settings.update(overrides)
     return AwsBuilder(**settings)
 
@@ -57,7 +65,7 @@ def image(name: str = "base", *, files: dict[str, Path], b: AwsBuilder | None = 
     )
     opts = args.pop("opts", None)
     return GoldenImage(
-        name, GoldenImageArgs(builder=b or builder(), provisioners=provisioners, **args), opts
+        name, GoldenImageArgs(aws=b or builder(), provisioners=provisioners, **args), opts
     )
 
 
@@ -102,6 +110,7 @@ def test_registers_exactly_the_bake_chain_parented_to_the_component(pulumi_mocks
         "copies",
         "provisioners_hash",
         "origin",
+        "approved_image_ids",
     }  # `channel` is registered too, but Pulumi drops outputs that are None
 
 
@@ -305,7 +314,7 @@ def test_layered_image_builds_on_its_parent_and_records_it(pulumi_mocks, files):
     app = GoldenImage(
         "app",
         GoldenImageArgs(
-            builder=builder(source=base),
+            aws=builder(source=base),
             provisioners=[RunCommands(commands=["echo app"])],
         ),
     )
@@ -438,7 +447,7 @@ def test_parent_change_rebakes_the_child(files):
             app = GoldenImage(
                 "app",
                 GoldenImageArgs(
-                    builder=builder(source=base),
+                    aws=builder(source=base),
                     provisioners=[RunCommands(commands=["echo app"])],
                 ),
             )
@@ -455,7 +464,7 @@ def test_build_hash_is_known_at_preview_and_the_chain_shows_rebaking(files):
         app = GoldenImage(
             "app",
             GoldenImageArgs(
-                builder=builder(source=base), provisioners=[RunCommands(commands=["echo app"])]
+                aws=builder(source=base), provisioners=[RunCommands(commands=["echo app"])]
             ),
         )
         ami = run.one("aws:ec2/amiFromInstance:AmiFromInstance", "app-image")
@@ -471,34 +480,34 @@ def test_build_hash_is_known_at_preview_and_the_chain_shows_rebaking(files):
 @pytest.mark.parametrize(
     ("field", "overrides"),
     [
-        ("builder.source", {"source": "ami-123"}),
-        ("builder.source", {"source": "img-0123456789abcdef0"}),
-        ("builder.source", {"source": 42}),
-        ("builder.subnet_id", {"subnet_id": ""}),
-        ("builder.subnet_id", {"subnet_id": "sub-123"}),
-        ("builder.ssh_cidrs", {"ssh_cidrs": []}),
-        ("builder.ssh_cidrs", {"ssh_cidrs": "10.0.0.0/8"}),
-        (r"builder.ssh_cidrs\[0\]", {"ssh_cidrs": ["10.0.0.1/8"]}),
-        (r"builder.ssh_cidrs\[1\]", {"ssh_cidrs": ["10.0.0.0/8", "not-a-cidr"]}),
-        ("builder.instance_type", {"instance_type": "t3micro"}),
-        ("builder.instance_type", {"instance_type": "T3.MICRO"}),
-        ("builder.ssh_user", {"ssh_user": " "}),
-        ("builder.volume_size_gib", {"volume_size_gib": 0}),
-        ("builder.volume_size_gib", {"volume_size_gib": "30"}),
-        ("builder.volume_type", {"volume_type": "ssd"}),
-        ("builder.kms_key_id", {"kms_key_id": "my-key"}),
-        ("builder.kms_key_id", {"kms_key_id": "alias/x", "encrypted": False}),
-        ("builder.region", {"region": "us-east"}),
-        ("builder.ssh_timeout_minutes", {"ssh_timeout_minutes": 0}),
-        ("builder.snapshot_timeout_minutes", {"snapshot_timeout_minutes": 5}),
-        ("builder.tags key", {"tags": {"aws:reserved": "x"}}),
-        ("builder.source.owners", {"source": AwsImageLookup(owners=[], name_pattern="x*")}),
+        ("aws.source_image_id", {"source": "ami-123"}),
+        ("aws.source_image_id", {"source": "img-0123456789abcdef0"}),
+        ("aws.source_image_id", {"source": 42}),
+        ("aws.subnet_id", {"subnet_id": ""}),
+        ("aws.subnet_id", {"subnet_id": "sub-123"}),
+        ("aws.ssh_cidrs", {"ssh_cidrs": []}),
+        ("aws.ssh_cidrs", {"ssh_cidrs": "10.0.0.0/8"}),
+        (r"aws.ssh_cidrs\[0\]", {"ssh_cidrs": ["10.0.0.1/8"]}),
+        (r"aws.ssh_cidrs\[1\]", {"ssh_cidrs": ["10.0.0.0/8", "not-a-cidr"]}),
+        ("aws.instance_type", {"instance_type": "t3micro"}),
+        ("aws.instance_type", {"instance_type": "T3.MICRO"}),
+        ("aws.ssh_user", {"ssh_user": " "}),
+        ("aws.volume_size_gib", {"volume_size_gib": 0}),
+        ("aws.volume_size_gib", {"volume_size_gib": "30"}),
+        ("aws.volume_type", {"volume_type": "ssd"}),
+        ("aws.kms_key_id", {"kms_key_id": "my-key"}),
+        ("aws.kms_key_id", {"kms_key_id": "alias/x", "encrypted": False}),
+        ("aws.region", {"region": "us-east"}),
+        ("aws.ssh_timeout_minutes", {"ssh_timeout_minutes": 0}),
+        ("aws.snapshot_timeout_minutes", {"snapshot_timeout_minutes": 5}),
+        ("aws.tags key", {"tags": {"aws:reserved": "x"}}),
+        ("aws.source_lookup.owners", {"source": AwsImageLookup(owners=[], name_pattern="x*")}),
         (
-            r"builder.source.owners\[0\]",
+            r"aws.source_lookup.owners\[0\]",
             {"source": AwsImageLookup(owners=["canonical"], name_pattern="x*")},
         ),
         (
-            "builder.source.architecture",
+            "aws.source_lookup.architecture",
             {"source": AwsImageLookup(owners=["amazon"], name_pattern="x*", architecture="arm")},
         ),
     ],
@@ -574,16 +583,202 @@ def test_bad_component_name_is_rejected_when_it_would_be_the_image_prefix(pulumi
         image("app!", files=files)
 
 
-def test_builder_must_be_a_builder(pulumi_mocks, files):
-    with pytest.raises(ComponentInputError, match="builder"):
-        GoldenImage("x", GoldenImageArgs(builder="aws", provisioners=[]))  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("blocks", "given"),
+    [({}, "None"), ({"aws": "A", "gcp": "G"}, "aws, gcp")],
+)
+def test_exactly_one_cloud_block(pulumi_mocks, files, blocks, given):
+    from immutable_components import GcpBuilder
+
+    values = {
+        "aws": builder(),
+        "gcp": GcpBuilder(zone="us-central1-a", ssh_cidrs=[CIDR], source_image_id="x"),
+    }
+    kwargs = {cloud: values[cloud] for cloud in blocks}
+    with pytest.raises(ComponentInputError, match="aws/gcp/azure") as info:
+        GoldenImage("x", GoldenImageArgs(provisioners=[RunCommands(commands=["true"])], **kwargs))
+    assert info.value.value == (None if given == "None" else given)
+    assert "exactly one of aws=AwsBuilder" in str(info.value)
+    assert pulumi_mocks.resources == []
+
+
+def test_a_block_must_be_a_builder_record(pulumi_mocks, files):
+    with pytest.raises(ComponentInputError, match="`aws`") as info:
+        GoldenImage(
+            "x",
+            GoldenImageArgs(aws="aws", provisioners=[RunCommands(commands=["true"])]),  # type: ignore[arg-type]
+        )
+    assert "AwsBuilder(...) or a mapping of its fields" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("sources", "given"),
+    [
+        ({}, "None"),
+        ({"source_image_id": AMI, "parent": "P"}, "source_image_id, parent"),
+        (
+            {
+                "source_image_id": AMI,
+                "source_lookup": AwsImageLookup(owners=["amazon"], name_pattern="x*"),
+            },
+            "source_image_id, source_lookup",
+        ),
+    ],
+)
+def test_exactly_one_source(pulumi_mocks, files, sources, given):
+    if sources.get("parent") == "P":
+        sources["parent"] = image("base", files=files).as_parent()
+    b = AwsBuilder(subnet_id=SUBNET, ssh_cidrs=[CIDR], **sources)
+    with pytest.raises(ComponentInputError, match="aws.source_image_id/source_lookup/parent") as info:
+        image("app", files=files, b=b)
+    assert info.value.value == (None if given == "None" else given)
+    assert "exactly one source" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "make"),
+    [
+        ("aws.ssh_cidrs", lambda: builder(ssh_cidrs=None)),
+        (
+            "aws.source_lookup.owners",
+            lambda: builder(source=AwsImageLookup(owners=None, name_pattern="x*")),  # type: ignore[arg-type]
+        ),
+        ("aws.distribution.regions", lambda: builder(distribution=_dist(regions="us-west-2"))),
+    ],
+)
+def test_none_or_a_string_where_a_list_is_expected_names_the_field(
+    pulumi_mocks, files, field, make
+):
+    with pytest.raises(ComponentInputError, match=field) as info:
+        image(files=files, b=make())
+    assert "list" in info.value.accepted
+
+
+def _dist(**kwargs):
+    from immutable_components import AwsDistribution
+
+    return AwsDistribution(**kwargs)
+
+
+def test_none_provisioners_name_the_field(pulumi_mocks, files):
+    with pytest.raises(ComponentInputError, match="`provisioners`") as info:
+        GoldenImage("x", GoldenImageArgs(aws=builder(), provisioners=None))  # type: ignore[arg-type]
+    assert info.value.accepted == "a non-empty list"
+
+
+def test_ssh_open_to_the_world_is_a_warning_not_an_error(pulumi_mocks, files, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
+    image(files=files, b=builder(ssh_cidrs=["0.0.0.0/0", "::/0", CIDR]))
+    assert len(warnings) == 2
+    assert warnings[0].startswith("GoldenImage 'base': aws.ssh_cidrs[0] is 0.0.0.0/0")
+    assert "aws.ssh_cidrs[1] is ::/0" in warnings[1]
+    sg = pulumi_mocks.one("aws:ec2/securityGroup:SecurityGroup")
+    assert sg.inputs["ingress"][0]["cidrBlocks"] == ["0.0.0.0/0", CIDR]
+
+
+def test_no_warning_for_a_narrow_ssh_range(pulumi_mocks, files, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
+    image(files=files)
+    assert warnings == []
 
 
 def test_parent_from_another_cloud_is_rejected(pulumi_mocks, files):
     base = image("base", files=files)
     object.__setattr__(base, "builder_cloud", "gcp")
-    with pytest.raises(ComponentInputError, match=r"builder\.source"):
+    with pytest.raises(ComponentInputError, match=r"aws\.parent") as info:
         image("app", files=files, b=builder(source=base))
+    assert "GoldenImage 'base' baked on GCP" in str(info.value)
+    assert "a GoldenImage baked on AWS" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "parent"),
+    [
+        ("aws.parent.build_hash", {"image_id": AMI, "build_hash": "abc"}),
+        ("aws.parent.image_id", {"image_id": "my-base", "build_hash": "a" * 64}),
+        (
+            r"aws.parent.lineage\[0\].build_hash",
+            {
+                "image_id": AMI,
+                "build_hash": "a" * 64,
+                "lineage": [{"image_id": AMI, "build_hash": "short"}],
+            },
+        ),
+    ],
+)
+def test_bad_parent_outputs_are_rejected(pulumi_mocks, files, field, parent):
+    from immutable_components import ParentImage
+
+    with pytest.raises(ComponentInputError, match=field):
+        image("app", files=files, b=builder(source=None, parent=ParentImage(**parent)))
+
+
+def test_a_parent_given_as_outputs_layers_like_the_golden_image_itself(files):
+    """What another program (or language) passes: the parent's id, build hash and
+    lineage; the child's build hash is the same as with ``base.as_parent()``."""
+    from immutable_components import LineageEntry, ParentImage
+
+    with mocked() as run:
+        base = image("base", files=files)
+        app = image("app", files=files, b=builder(source=base))
+        base_id, base_hash = run.resolve(base.image_id), run.resolve(base.build_hash)
+        want = run.resolve(app.build_hash), run.resolve(app.lineage)
+    with mocked() as run:
+        grand = LineageEntry(image_id="ami-0aaaaaaaaaaaaaaaa", build_hash="b" * 64)
+        parent = ParentImage(image_id=base_id, build_hash=base_hash, lineage=[grand])
+        app = image("app", files=files, b=builder(source=None, parent=parent))
+        assert run.resolve(app.build_hash) == want[0]
+        assert run.resolve(app.lineage) == [
+            {"image_id": base_id, "build_hash": base_hash},
+            {"image_id": grand.image_id, "build_hash": grand.build_hash},
+        ]
+        ami = run.one("aws:ec2/amiFromInstance:AmiFromInstance", "app-image")
+        assert ami.inputs["tags"]["ParentImage"] == base_id
+        assert ami.inputs["tags"]["ParentBuildHash"] == base_hash
+        assert ami.inputs["tags"]["Ancestry"] == f"{base_hash[:16]},{'b' * 16}"
+        assert run.one("aws:ec2/instance:Instance", "app-builder").inputs["ami"] == base_id
+    assert want[1] == [{"image_id": base_id, "build_hash": base_hash}]
+
+
+def test_approved_image_ids_are_the_image_its_source_while_baking_and_the_previous(
+    pulumi_mocks, files
+):
+    img = image(files=files)
+    image_id = pulumi_mocks.resolve(img.image_id)
+    assert pulumi_mocks.resolve(img.approved_image_ids) == [image_id, AMI]
+
+
+def test_args_may_be_a_mapping_of_the_fields(pulumi_mocks, files):
+    """What the provider's construct hands the component: nested records as dicts."""
+    img = GoldenImage(
+        "base",
+        {  # type: ignore[arg-type]
+            "aws": {"subnet_id": SUBNET, "ssh_cidrs": [CIDR], "source_image_id": AMI},
+            "provisioners": [{"kind": "run_commands", "commands": ["true"]}],
+        },
+    )
+    inst = pulumi_mocks.one("aws:ec2/instance:Instance", "base-builder")
+    assert inst.inputs["ami"] == AMI
+    assert pulumi_mocks.resolve(img.origin) == "bake"
+
+
+@pytest.mark.parametrize(
+    ("field", "args"),
+    [
+        ("aws.subnet", {"aws": {"subnet": SUBNET}}),
+        (r"provisioners\[0\].kind", {"provisioners": [{"kind": "shell"}]}),
+        (r"provisioners\[0\].kind", {"provisioners": [{"commands": ["true"]}]}),
+    ],
+)
+def test_a_bad_mapping_names_the_field(pulumi_mocks, files, field, args):
+    good = {
+        "aws": {"subnet_id": SUBNET, "ssh_cidrs": [CIDR], "source_image_id": AMI},
+        "provisioners": [{"kind": "run_commands", "commands": ["true"]}],
+    }
+    with pytest.raises(ComponentInputError, match=field):
+        GoldenImage("base", {**good, **args})  # type: ignore[arg-type]
 
 
 def test_component_ignore_changes_reach_the_children_that_have_the_property(pulumi_mocks, files):
