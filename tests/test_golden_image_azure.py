@@ -11,10 +11,11 @@ import pulumi
 import pytest
 
 from immutable_components import ComponentInputError, GoldenImage, GoldenImageArgs, ImageTest
-from immutable_components.golden_image.azure import (
+from immutable_components.golden_image.args import (
     AzureBuilder,
     AzureGallery,
     AzureMarketplaceImage,
+    gallery_version_name,
 )
 from immutable_components.planner import run_plan
 from tests._images import AZ_SUBNET, SSH, deps, provisioners
@@ -28,9 +29,16 @@ ID_PREFIX = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/
 
 
 def azure(**kw):
+    """An AzureBuilder; ``source`` (as the tests give it) goes to the field of its kind."""
+    source = kw.pop("source", UBUNTU)
+    if isinstance(source, GoldenImage):
+        kw["parent"] = source.as_parent()
+    elif isinstance(source, AzureMarketplaceImage):
+        kw["source_marketplace"] = source
+    else:
+        kw["source_image_id"] = source
     return AzureBuilder(
         **{
-            "source": UBUNTU,
             "resource_group_name": "rg",
             "location": "westeurope",
             "subnet_id": AZ_SUBNET,
@@ -41,7 +49,7 @@ def azure(**kw):
 
 
 def test_bake_resources_and_order(pulumi_mocks, tmp_path):
-    img = GoldenImage("base", GoldenImageArgs(builder=azure(), provisioners=provisioners(tmp_path)))
+    img = GoldenImage("base", GoldenImageArgs(azure=azure(), provisioners=provisioners(tmp_path)))
     names = [(r.type, r.name) for r in pulumi_mocks.resources if r.name != "base"]
     assert names == [
         ("tls:index/privateKey:PrivateKey", "base-ssh-key"),
@@ -106,12 +114,12 @@ def test_bake_resources_and_order(pulumi_mocks, tmp_path):
 
 def test_layered_tested_and_published_in_gallery(pulumi_mocks, tmp_path):
     base = GoldenImage(
-        "base", GoldenImageArgs(builder=azure(), provisioners=provisioners(tmp_path))
+        "base", GoldenImageArgs(azure=azure(), provisioners=provisioners(tmp_path))
     )
     app = GoldenImage(
         "app",
         GoldenImageArgs(
-            builder=azure(
+            azure=azure(
                 source=base,
                 public_ip=True,
                 gallery=AzureGallery(
@@ -167,28 +175,28 @@ def gallery(**kw):
 @pytest.mark.parametrize(
     ("kwargs", "args", "field"),
     [
-        ({"location": "West Europe"}, {}, "builder.location"),
-        ({"subnet_id": "subnet-0123456789abcdef0"}, {}, "builder.subnet_id"),
-        ({"source": "ami-0123456789abcdef0"}, {}, "builder.source"),
+        ({"location": "West Europe"}, {}, "azure.location"),
+        ({"subnet_id": "subnet-0123456789abcdef0"}, {}, "azure.subnet_id"),
+        ({"source": "ami-0123456789abcdef0"}, {}, "azure.source_image_id"),
         (
             {"source": AzureMarketplaceImage(publisher="C", offer="o", sku="s", version="latest")},
             {},
-            "builder.source.version",
+            "azure.source_marketplace.version",
         ),
-        ({"ssh_cidrs": ["10.0.0.1/8"]}, {}, r"builder.ssh_cidrs\[0\]"),
-        ({"ssh_user": "admin"}, {}, "builder.ssh_user"),
-        ({"vm_size": "t3.micro"}, {}, "builder.vm_size"),
-        ({"storage_account_type": "gp3"}, {}, "builder.storage_account_type"),
-        ({"hyper_v_generation": "V3"}, {}, "builder.hyper_v_generation"),
-        ({"gallery": gallery(gallery_name="my-gallery")}, {}, "builder.gallery.gallery_name"),
-        ({"gallery": gallery(version="1")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version="1.0.0.0")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version="v1.0")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version="1.")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version="1.-1")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version="2147483648.0")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version="1.0.2147483648")}, {}, "builder.gallery.version"),
-        ({"gallery": gallery(version=1.0)}, {}, "builder.gallery.version"),
+        ({"ssh_cidrs": ["10.0.0.1/8"]}, {}, r"azure.ssh_cidrs\[0\]"),
+        ({"ssh_user": "admin"}, {}, "azure.ssh_user"),
+        ({"vm_size": "t3.micro"}, {}, "azure.vm_size"),
+        ({"storage_account_type": "gp3"}, {}, "azure.storage_account_type"),
+        ({"hyper_v_generation": "V3"}, {}, "azure.hyper_v_generation"),
+        ({"gallery": gallery(gallery_name="my-gallery")}, {}, "azure.gallery.gallery_name"),
+        ({"gallery": gallery(version="1")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version="1.0.0.0")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version="v1.0")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version="1.")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version="1.-1")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version="2147483648.0")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version="1.0.2147483648")}, {}, "azure.gallery.version"),
+        ({"gallery": gallery(version=1.0)}, {}, "azure.gallery.version"),
         ({"gallery": gallery(replica_regions=["westeurope"])}, {}, "replica_regions"),
         ({"gallery": gallery(replica_regions=["North Europe"])}, {}, "replica_regions"),
         ({"gallery": gallery(storage_account_type="Premium_ZRS")}, {}, "storage_account_type"),
@@ -205,7 +213,7 @@ def test_bad_input(pulumi_mocks, tmp_path, kwargs, args, field):
     with pytest.raises(ComponentInputError, match=field):
         GoldenImage(
             "base",
-            GoldenImageArgs(builder=azure(**kwargs), provisioners=provisioners(tmp_path), **args),
+            GoldenImageArgs(azure=azure(**kwargs), provisioners=provisioners(tmp_path), **args),
         )
     assert pulumi_mocks.resources == []
 
@@ -227,7 +235,7 @@ def test_each_build_publishes_its_own_version(pulumi_mocks, tmp_path):
         key: GoldenImage(
             key,
             GoldenImageArgs(
-                builder=azure(gallery=gallery(version="3.1")),
+                azure=azure(gallery=gallery(version="3.1")),
                 provisioners=provisioners(dirs[key], markers[key]),
             ),
         )
@@ -248,7 +256,7 @@ def test_version_named_by_a_hash_known_only_at_deployment(pulumi_mocks, tmp_path
     img = GoldenImage(
         "app",
         GoldenImageArgs(
-            builder=azure(source=source, gallery=gallery(version="2.0")),
+            azure=azure(source=source, gallery=gallery(version="2.0")),
             provisioners=provisioners(tmp_path),
         ),
     )
@@ -268,7 +276,8 @@ def test_version_named_by_a_hash_known_only_at_deployment(pulumi_mocks, tmp_path
     ],
 )
 def test_version_name(version, build_hash, name):
-    assert AzureGallery(gallery_name="images", version=version).version_name(build_hash) == name
+    g = AzureGallery(gallery_name="images", version=version)
+    assert gallery_version_name(g, build_hash) == name
     assert int(name.rsplit(".", 1)[1]) <= 2**31 - 1
 
 
@@ -327,3 +336,83 @@ def test_example_rebake_publishes_a_new_version_the_scale_set_rolls_to(example_p
         assert options["retainOnDelete"] is True
     # The base image is not published in the gallery and did not change.
     assert before["base-image"]["inputs"]["imageName"] == after["base-image"]["inputs"]["imageName"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "accepted"),
+    [
+        # a bare name where a resource id is expected: the error shows the id's shape
+        ({"subnet_id": "builders"}, "azure.subnet_id", "/subscriptions/<subscription>/"),
+        (
+            {"subnet_id": f"{ID_PREFIX}Microsoft.Network/virtualNetworks/vnet"},
+            "azure.subnet_id",
+            "virtualNetworks/<vnet>/subnets/<subnet>",
+        ),
+        ({"source": "vendor-base"}, "azure.source_image_id", "Microsoft.Compute/images/<image>"),
+        (
+            {"disk_encryption_set_id": "my-des"},
+            "azure.disk_encryption_set_id",
+            "Microsoft.Compute/diskEncryptionSets/<name>",
+        ),
+        # a resource id where a name is expected
+        (
+            {"resource_group_name": "/subscriptions/0000/resourceGroups/rg"},
+            "azure.resource_group_name",
+            "the resource group's name, not its resource id",
+        ),
+        (
+            {"gallery": gallery(gallery_name=f"{ID_PREFIX}Microsoft.Compute/galleries/images")},
+            "azure.gallery.gallery_name",
+            "the gallery's name, not its resource id",
+        ),
+    ],
+)
+def test_names_where_ids_are_expected_and_back(pulumi_mocks, tmp_path, kwargs, field, accepted):
+    with pytest.raises(ComponentInputError, match=re.escape(f"`{field}`")) as info:
+        GoldenImage(
+            "base", GoldenImageArgs(azure=azure(**kwargs), provisioners=provisioners(tmp_path))
+        )
+    assert accepted in info.value.accepted
+    assert "GoldenImage 'base'" in str(info.value)
+    assert pulumi_mocks.resources == []
+
+
+def test_a_disk_encryption_set_id_reaches_the_os_disk(pulumi_mocks, tmp_path):
+    des = f"{ID_PREFIX}Microsoft.Compute/diskEncryptionSets/images"
+    GoldenImage(
+        "base",
+        GoldenImageArgs(azure=azure(disk_encryption_set_id=des), provisioners=provisioners(tmp_path)),
+    )
+    vm = pulumi_mocks.one("azure-native:compute:VirtualMachine", "base-builder")
+    assert vm.inputs["storageProfile"]["osDisk"]["managedDisk"]["diskEncryptionSet"] == {"id": des}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"ssh_cidrs": None}, r"`azure\.ssh_cidrs` = None"),
+        ({"gallery": gallery(replica_regions=None)}, None),  # None: the default (none)
+    ],
+)
+def test_none_for_a_collection(pulumi_mocks, tmp_path, kwargs, field):
+    args = GoldenImageArgs(azure=azure(**kwargs), provisioners=provisioners(tmp_path))
+    if field is None:
+        GoldenImage("base", args)
+        version = pulumi_mocks.one("azure-native:compute:GalleryImageVersion")
+        regions = version.inputs["publishingProfile"]["targetRegions"]
+        assert [r["name"] for r in regions] == ["westeurope"]
+        return
+    with pytest.raises(ComponentInputError, match=field):
+        GoldenImage("base", args)
+
+
+def test_ssh_from_anywhere_warns(pulumi_mocks, tmp_path, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
+    GoldenImage(
+        "base",
+        GoldenImageArgs(azure=azure(ssh_cidrs=["0.0.0.0/0"]), provisioners=provisioners(tmp_path)),
+    )
+    assert len(warnings) == 1 and "azure.ssh_cidrs[0] is 0.0.0.0/0" in warnings[0]
+    nsg = pulumi_mocks.one("azure-native:network:NetworkSecurityGroup")
+    assert nsg.inputs["securityRules"][0]["sourceAddressPrefixes"] == ["0.0.0.0/0"]
