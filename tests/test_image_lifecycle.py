@@ -12,7 +12,7 @@ from immutable_components import (
     GoldenImageArgs,
     ImageTest,
 )
-from immutable_components.golden_image.lifecycle import lineage_tag
+from immutable_components.golden_image._lifecycle import lineage_tag
 from tests._images import SSH, SUBNET, deps, provisioners
 
 AMI = "ami-0123456789abcdef0"
@@ -21,14 +21,20 @@ OU = "arn:aws:organizations::111111111111:ou/o-abcdef1234/ou-ab12-cdef3456"
 
 
 def aws(**kw):
-    return AwsBuilder(**{"source": AMI, "subnet_id": SUBNET, "ssh_cidrs": SSH, **kw})
+    """An AwsBuilder on ``AMI``, or on ``source`` (a GoldenImage: its ``as_parent()``)."""
+    source = kw.pop("source", None)
+    if source is not None:
+        kw["parent"] = source.as_parent()
+    else:
+        kw.setdefault("source_image_id", AMI)
+    return AwsBuilder(**{"subnet_id": SUBNET, "ssh_cidrs": SSH, **kw})
 
 
 def publish_all(tmp_path, test=True):
     return GoldenImage(
         "app",
         GoldenImageArgs(
-            builder=aws(
+            aws=aws(
                 distribution=AwsDistribution(
                     regions=["us-west-2"],
                     kms_key_ids={"us-west-2": "alias/images"},
@@ -127,7 +133,7 @@ def test_copies_sharing_and_channel(pulumi_mocks, tmp_path):
 
 
 def test_without_test_or_distribution_nothing_extra(pulumi_mocks, tmp_path):
-    img = GoldenImage("base", GoldenImageArgs(builder=aws(), provisioners=provisioners(tmp_path)))
+    img = GoldenImage("base", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path)))
     types = {r.type for r in pulumi_mocks.resources}
     assert not types & {
         "aws:ec2/amiCopy:AmiCopy",
@@ -148,14 +154,14 @@ def test_channel_without_test_publishes_after_the_image(pulumi_mocks, tmp_path):
 
 def test_lineage_output_and_tag(pulumi_mocks, tmp_path):
     chain = [
-        GoldenImage("layer0", GoldenImageArgs(builder=aws(), provisioners=provisioners(tmp_path)))
+        GoldenImage("layer0", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path)))
     ]
     for i in range(1, 4):
         chain.append(
             GoldenImage(
                 f"layer{i}",
                 GoldenImageArgs(
-                    builder=aws(source=chain[-1]), provisioners=provisioners(tmp_path, str(i))
+                    aws=aws(source=chain[-1]), provisioners=provisioners(tmp_path, str(i))
                 ),
             )
         )
@@ -186,12 +192,12 @@ def test_lineage_tag_fits_aws_limit():
 @pytest.mark.parametrize(
     ("dist", "field"),
     [
-        ({"regions": ["mars-1"]}, r"builder.distribution.regions\[0\]"),
-        ({"regions": ["us-east-1"]}, r"builder.distribution.regions\[0\]"),  # the bake region
-        ({"regions": ["us-west-2", "us-west-2"]}, "builder.distribution.regions"),
-        ({"regions": "us-west-2"}, "builder.distribution.regions"),
-        ({"accounts": ["12345"]}, r"builder.distribution.accounts\[0\]"),
-        ({"accounts": ["12345678901a"]}, r"builder.distribution.accounts\[0\]"),
+        ({"regions": ["mars-1"]}, r"aws.distribution.regions\[0\]"),
+        ({"regions": ["us-east-1"]}, r"aws.distribution.regions\[0\]"),  # the bake region
+        ({"regions": ["us-west-2", "us-west-2"]}, "aws.distribution.regions"),
+        ({"regions": "us-west-2"}, "aws.distribution.regions"),
+        ({"accounts": ["12345"]}, r"aws.distribution.accounts\[0\]"),
+        ({"accounts": ["12345678901a"]}, r"aws.distribution.accounts\[0\]"),
         ({"organization_arns": ["o-abcdef1234"]}, "organization_arns"),
         ({"organizational_unit_arns": [ORG]}, "organizational_unit_arns"),
         ({"regions": ["us-west-2"], "kms_key_ids": {"eu-west-1": "alias/x"}}, "kms_key_ids"),
@@ -203,7 +209,7 @@ def test_bad_distribution(pulumi_mocks, tmp_path, dist, field):
         GoldenImage(
             "app",
             GoldenImageArgs(
-                builder=aws(region="us-east-1", distribution=AwsDistribution(**dist)),
+                aws=aws(region="us-east-1", distribution=AwsDistribution(**dist)),
                 provisioners=provisioners(tmp_path),
             ),
         )
@@ -225,5 +231,5 @@ def test_bad_distribution(pulumi_mocks, tmp_path, dist, field):
 def test_bad_lifecycle_input(pulumi_mocks, tmp_path, args, field):
     with pytest.raises(ComponentInputError, match=field):
         GoldenImage(
-            "app", GoldenImageArgs(builder=aws(), provisioners=provisioners(tmp_path), **args)
+            "app", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path), **args)
         )

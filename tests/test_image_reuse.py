@@ -16,6 +16,7 @@ from immutable_components import (
     RunCommands,
 )
 from immutable_components.errors import ImageConflict
+from immutable_components.golden_image._lifecycle import image_test_digest
 
 AMI = "ami-0123456789abcdef0"
 SUBNET = "subnet-0123456789abcdef0"
@@ -24,7 +25,7 @@ TEST = ImageTest(commands=["true"])
 
 
 def builder(**overrides) -> AwsBuilder:
-    settings = {"source": AMI, "subnet_id": SUBNET, "ssh_cidrs": ["203.0.113.7/32"]}
+    settings = {"source_image_id": AMI, "subnet_id": SUBNET, "ssh_cidrs": ["203.0.113.7/32"]}
     settings.update(overrides)
     return AwsBuilder(**settings)
 
@@ -33,7 +34,7 @@ def image(name: str = "app", b: AwsBuilder | None = None, **args) -> GoldenImage
     return GoldenImage(
         name,
         GoldenImageArgs(
-            builder=b or builder(), provisioners=[RunCommands(commands=["echo hi"])], **args
+            aws=b or builder(), provisioners=[RunCommands(commands=["echo hi"])], **args
         ),
     )
 
@@ -46,7 +47,7 @@ def account_holds(pulumi_mocks, *, tested: bool, available: bool = True) -> None
         if "state" in filters and not available:
             return {"id": c.region, "ids": []}
         marks = [k for k in filters if k.startswith("tag:ImageTest:")]
-        if marks and not (tested and marks == [f"tag:ImageTest:{TEST.digest()}"]):
+        if marks and not (tested and marks == [f"tag:ImageTest:{image_test_digest(TEST)}"]):
             return {"id": c.region, "ids": []}
         assert c.inputs["owners"] == ["self"]
         return {"id": c.region, "ids": [HELD]}
@@ -86,7 +87,7 @@ def test_an_untested_image_of_the_build_is_tested_not_baked(pulumi_mocks):
     mark = pulumi_mocks.one("aws:ec2/tag:Tag", "app-tested")
     assert (mark.inputs["resourceId"], mark.inputs["key"], mark.inputs["value"]) == (
         HELD,
-        f"ImageTest:{TEST.digest()}",
+        f"ImageTest:{image_test_digest(TEST)}",
         "passed",
     )
     assert mark.options["retainOnDelete"] is True
@@ -134,7 +135,7 @@ def test_other_builds_or_regions_bake_apart(pulumi_mocks):
     image("app-a")
     GoldenImage(
         "app-b",
-        GoldenImageArgs(builder=builder(), provisioners=[RunCommands(commands=["echo other"])]),
+        GoldenImageArgs(aws=builder(), provisioners=[RunCommands(commands=["echo other"])]),
     )
     image("app-c", b=builder(region="eu-west-1"))
     assert len(pulumi_mocks.of_type("aws:ec2/amiFromInstance:AmiFromInstance")) == 3
@@ -168,11 +169,11 @@ def test_builder_egress_is_overridable(pulumi_mocks):
 @pytest.mark.parametrize(
     ("field", "value", "match"),
     [
-        ("egress_cidrs", [], r"builder\.egress_cidrs"),
-        ("egress_cidrs", ["10.0.0.1/8"], r"builder\.egress_cidrs\[0\]"),
-        ("egress_tcp_ports", [0], r"builder\.egress_tcp_ports\[0\]"),
-        ("egress_udp_ports", [70000], r"builder\.egress_udp_ports\[0\]"),
-        ("egress_tcp_ports", "443", r"builder\.egress_tcp_ports"),
+        ("egress_cidrs", [], r"aws\.egress_cidrs"),
+        ("egress_cidrs", ["10.0.0.1/8"], r"aws\.egress_cidrs\[0\]"),
+        ("egress_tcp_ports", [0], r"aws\.egress_tcp_ports\[0\]"),
+        ("egress_udp_ports", [70000], r"aws\.egress_udp_ports\[0\]"),
+        ("egress_tcp_ports", "443", r"aws\.egress_tcp_ports"),
     ],
 )
 def test_bad_egress_is_refused(pulumi_mocks, field, value, match):
@@ -199,7 +200,12 @@ def test_a_changed_test_boots_a_fresh_test_instance_and_runs_again(pulumi_mocks)
     image("app-b", test=ImageTest(commands=["false"]), b=builder(region="eu-west-1"))
     a = pulumi_mocks.one("aws:ec2/instance:Instance", "app-a-test")
     b = pulumi_mocks.one("aws:ec2/instance:Instance", "app-b-test")
-    assert TEST.digest() in a.inputs["userData"] and a.inputs["userDataReplaceOnChange"] is True
+    assert image_test_digest(TEST) in a.inputs["userData"] and a.inputs["userDataReplaceOnChange"] is True
     assert a.inputs["userData"] != b.inputs["userData"]
     run = pulumi_mocks.one("command:remote:Command", "app-a-test-run")
-    assert run.inputs["triggers"][-1] == TEST.digest()
+    assert run.inputs["triggers"][-1] == image_test_digest(TEST)
+
+
+def test_the_test_digest_is_the_one_images_already_carry():
+    """Images in accounts carry ``ImageTest:<digest>`` tags: the digest must not move."""
+    assert image_test_digest(TEST) == "0bd5d47b6eb438ed"

@@ -6,17 +6,19 @@ import pytest
 
 from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs
 from immutable_components.golden_image import _hash
-from immutable_components.golden_image.azure import AzureBuilder, AzureMarketplaceImage
-from immutable_components.golden_image.gcp import GcpBuilder
+from immutable_components.golden_image import aws, azure, gcp
+from immutable_components.golden_image.args import AzureBuilder, AzureMarketplaceImage, GcpBuilder
 from tests._images import AZ_SUBNET, GCP_IMAGE, SSH, SUBNET, provisioners
 
 
 def builders():
     return {
-        "aws": AwsBuilder(source="ami-0123456789abcdef0", subnet_id=SUBNET, ssh_cidrs=SSH),
-        "gcp": GcpBuilder(source=GCP_IMAGE, zone="us-central1-a", ssh_cidrs=SSH),
+        "aws": AwsBuilder(source_image_id="ami-0123456789abcdef0", subnet_id=SUBNET, ssh_cidrs=SSH),
+        "gcp": GcpBuilder(source_image_id=GCP_IMAGE, zone="us-central1-a", ssh_cidrs=SSH),
         "azure": AzureBuilder(
-            source=AzureMarketplaceImage(publisher="C", offer="o", sku="s", version="1.0.0"),
+            source_marketplace=AzureMarketplaceImage(
+                publisher="C", offer="o", sku="s", version="1.0.0"
+            ),
             resource_group_name="rg",
             location="westeurope",
             subnet_id=AZ_SUBNET,
@@ -28,7 +30,7 @@ def builders():
 def test_same_provisioners_same_part_and_same_hash_for_equal_settings(pulumi_mocks, tmp_path):
     steps = provisioners(tmp_path)
     images = {
-        cloud: GoldenImage(f"img-{cloud}", GoldenImageArgs(builder=b, provisioners=steps))
+        cloud: GoldenImage(f"img-{cloud}", GoldenImageArgs(**{cloud: b}, provisioners=steps))
         for cloud, b in builders().items()
     }
     digests = {c: img.provisioner_digests for c, img in images.items()}
@@ -39,8 +41,9 @@ def test_same_provisioners_same_part_and_same_hash_for_equal_settings(pulumi_moc
     # Each cloud's hash is the shared function of (source key, settings, digests) ...
     for cloud, img in images.items():
         b = builders()[cloud]
+        bake = {"aws": aws, "gcp": gcp, "azure": azure}[cloud]
         assert img.build_hash_value == _hash.compute(
-            b.source_key(), b.hash_settings(), digests[cloud]
+            bake.source(b, img).key, bake.hash_settings(b), digests[cloud]
         )
     # ... so equal source and settings give an equal hash whichever cloud fed it.
     settings = {"instance_type": "any", "volume_size_gib": 20}
@@ -54,7 +57,7 @@ def test_any_input_change_changes_the_hash(pulumi_mocks, tmp_path, cloud):
     def hash_of(builder, steps):
         img = GoldenImage(
             f"h{len(pulumi_mocks.resources)}x",
-            GoldenImageArgs(builder=builder, provisioners=steps),
+            GoldenImageArgs(**{cloud: builder}, provisioners=steps),
         )
         return img.build_hash_value
 
@@ -71,10 +74,12 @@ def test_any_input_change_changes_the_hash(pulumi_mocks, tmp_path, cloud):
     }[cloud]
     assert hash_of(type(b)(**{**b.__dict__, **changed}), provisioners(tmp_path)) != base
     source = {
-        "aws": {"source": "ami-0fedcba9876543210"},
-        "gcp": {"source": GCP_IMAGE + "x"},
+        "aws": {"source_image_id": "ami-0fedcba9876543210"},
+        "gcp": {"source_image_id": GCP_IMAGE + "x"},
         "azure": {
-            "source": AzureMarketplaceImage(publisher="C", offer="o", sku="s", version="1.0.1")
+            "source_marketplace": AzureMarketplaceImage(
+                publisher="C", offer="o", sku="s", version="1.0.1"
+            )
         },
     }[cloud]
     assert hash_of(type(b)(**{**b.__dict__, **source}), provisioners(tmp_path)) != base
