@@ -3,7 +3,8 @@
 - :class:`LaunchTemplateRelease` (with :class:`LaunchTemplateReleaseArgs`): AWS launch
   template, Auto Scaling group and a rollout that ``pulumi up`` waits for.
 - :class:`GcpInstanceGroupRelease`, :class:`AzureScaleSetRelease`: the same on GCP and
-  Azure, imported only when used (their SDKs are large).
+  Azure, imported only when used (their SDKs are large); their args records are plain data
+  (:mod:`.args`, no SDK).
 - :class:`InstanceRefresh` (with :class:`InstanceRefreshArgs`): the Pulumi dynamic resource a
   fleet registers next to its group; ``pulumi up`` on a new version rolls and waits.
 - :class:`RefreshPreferences`: how instances are replaced.
@@ -18,8 +19,14 @@ import importlib
 from typing import Any
 
 from .._aws_identity import Identity, provider_identity
+from .args import (
+    AzureScaleSetReleaseArgs,
+    EbsVolume,
+    GcpInstanceGroupReleaseArgs,
+    InstanceMaintenancePolicy,
+    LaunchTemplateReleaseArgs,
+)
 from .aws import LaunchTemplateRelease
-from .aws_args import EbsVolume, InstanceMaintenancePolicy, LaunchTemplateReleaseArgs
 from .preferences import RefreshPreferences
 from .refresh import InstanceRefresh, InstanceRefreshArgs
 from .rollout import start_refresh, wait_for_refresh
@@ -45,9 +52,7 @@ __all__ = [
 #: Names served lazily, so an AWS-only stack never imports pulumi_gcp or pulumi_azure_native.
 LAZY = {
     "GcpInstanceGroupRelease": ".gcp",
-    "GcpInstanceGroupReleaseArgs": ".gcp",
     "AzureScaleSetRelease": ".azure",
-    "AzureScaleSetReleaseArgs": ".azure",
 }
 
 

@@ -65,7 +65,7 @@ from .._aws_identity import Identity, acting_as, caller
 from .._validate import Check, is_unknown
 from ..errors import AwsIdentityError, RolloutTargetMissing
 from .mixed_policy import plain, validate_policy
-from .preferences import RefreshPreferences, whole
+from .preferences import RefreshPreferences, validate_preferences, whole
 from .rollout import start_refresh, wait_for_refresh
 
 __all__ = ["InstanceRefresh", "InstanceRefreshArgs", "InstanceRefreshProvider"]
@@ -175,7 +175,7 @@ class InstanceRefreshArgs:
                 "('$Latest' and '$Default' never start a refresh)",
             )
         validate_policy(check, "mixed_instances_policy", self.mixed_instances_policy)
-        self.preferences.validate(check, "preferences")
+        validate_preferences(check, self.preferences, "preferences")
         if region is None:
             check.fail("region", region, "an AWS region, or the stack config `aws:region`")
         check.aws_region("region", region)

@@ -15,7 +15,7 @@ Release, Args = gcp_release.GcpInstanceGroupRelease, gcp_release.GcpInstanceGrou
 
 IMAGE = "projects/mock-project/global/images/app-43f4a4fdd98259eb"
 BASE = Args(
-    image=IMAGE,
+    image_id=IMAGE,
     region="europe-west1",
     network="projects/mock-project/global/networks/main",
     subnetwork="projects/mock-project/regions/europe-west1/subnetworks/apps",
