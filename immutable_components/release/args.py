@@ -318,6 +318,15 @@ def validate_launch_template_release(check: Check, args: LaunchTemplateReleaseAr
         check.fail("refresh", args.refresh, "a RefreshPreferences(...)")
     validate_preferences(check, args.refresh, "refresh")
     check.int_range("refresh_timeout_minutes", args.refresh_timeout_minutes, 1)
+    pauses = args.refresh.minimum_wait_seconds()
+    if args.refresh_timeout_minutes * 60 <= pauses:
+        # Else the rollout (a child) would refuse it, after the fleet was registered.
+        check.fail(
+            "refresh_timeout_minutes",
+            args.refresh_timeout_minutes,
+            f"more than the {pauses} s every refresh pauses for checkpoints and bake time "
+            f"(`refresh`), i.e. >= {pauses // 60 + 1}",
+        )
     if args.refresh_role_arn is not None:
         check.arn("refresh_role_arn", args.refresh_role_arn, service="iam")
     if args.region is not None:
