@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._aws_identity import Identity, provider_identity
 from .args import (
@@ -26,10 +26,14 @@ from .args import (
     InstanceMaintenancePolicy,
     LaunchTemplateReleaseArgs,
 )
-from .aws import LaunchTemplateRelease
 from .preferences import RefreshPreferences
 from .refresh import InstanceRefresh, InstanceRefreshArgs
 from .rollout import start_refresh, wait_for_refresh
+
+if TYPE_CHECKING:
+    from .aws import LaunchTemplateRelease
+    from .azure import AzureScaleSetRelease
+    from .gcp import GcpInstanceGroupRelease
 
 __all__ = [
     "AzureScaleSetRelease",
@@ -49,8 +53,10 @@ __all__ = [
     "wait_for_refresh",
 ]
 
-#: Names served lazily, so an AWS-only stack never imports pulumi_gcp or pulumi_azure_native.
+#: Components served lazily (each imports its cloud's SDK): an AWS-only stack never imports
+#: pulumi_gcp or pulumi_azure_native, a GCP or Azure one never pulumi_aws through a release.
 LAZY = {
+    "LaunchTemplateRelease": ".aws",
     "GcpInstanceGroupRelease": ".gcp",
     "AzureScaleSetRelease": ".azure",
 }

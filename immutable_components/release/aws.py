@@ -179,7 +179,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
 
     def _identity(
         self, boot: BootConfig, tags: dict[str, str]
-    ) -> tuple[aws.iam.Role | None, dict[str, pulumi.Input[str]], list[pulumi.Resource]]:
+    ) -> "tuple[aws.iam.Role | None, dict[str, pulumi.Input[str]], list[pulumi.Resource]]":
         """The role, policy and profile (or the given profile): role, profile ref, gates."""
         args, name = self._args, self._name
         if args.instance_profile_name is not None:
@@ -248,7 +248,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         groups: list[pulumi.Input[str]],
         profile_ref: dict[str, pulumi.Input[str]],
         stable_tags: dict[str, str],
-    ) -> aws.ec2.LaunchTemplate:
+    ) -> "aws.ec2.LaunchTemplate":
         args, name = self._args, self._name
         release_tags: dict[str, pulumi.Input[str]] = dict(stable_tags)
         if args.version:
@@ -306,12 +306,12 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
 
     def _group(
         self,
-        template: aws.ec2.LaunchTemplate,
+        template: "aws.ec2.LaunchTemplate",
         version: pulumi.Output[str],
         mixed: dict[str, Any] | None,
         stable_tags: dict[str, str],
         gates: list[pulumi.Resource],
-    ) -> aws.autoscaling.Group:
+    ) -> "aws.autoscaling.Group":
         args, name = self._args, self._name
         placement: dict[str, Any]
         if mixed is not None:

@@ -59,7 +59,6 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from botocore.config import Config
 
 from .._aws_identity import Identity, acting_as, caller
 from .._validate import Check, is_unknown
@@ -305,6 +304,8 @@ def aws_session(identity: Identity, group: str) -> Any:
 
 def autoscaling_client(session: Any) -> Any:
     """An autoscaling client with standard retries (throttling during a long wait)."""
+    from botocore.config import Config  # only where a rollout runs (the provider's process)
+
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
     return session.client("autoscaling", config=config)
 

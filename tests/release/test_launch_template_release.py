@@ -790,3 +790,13 @@ def test_a_bad_explicit_provider_setting_reaches_the_rollout_as_is(pulumi_mocks)
         InstanceRefreshProvider().identity(
             {"autoScalingGroupName": "web-asg", "region": "eu-west-1", "identity": identity}
         )
+
+
+def test_the_launch_template_signature_is_read_only_for_overrides(pulumi_mocks):
+    from immutable_components.release import args as release_args
+
+    release_args.launch_template_fields.cache_clear()
+    release(pulumi_mocks)
+    assert release_args.launch_template_fields.cache_info().currsize == 0
+    release(pulumi_mocks, replace(BASE, launch_template_overrides={"ebs_optimized": "true"}), "b")
+    assert "ebs_optimized" in release_args.launch_template_fields()
