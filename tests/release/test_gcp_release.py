@@ -162,18 +162,28 @@ def test_ignore_changes_reach_the_group(pulumi_mocks):
         ({"target_size": -1}, "target_size"),
         ({"health_check_path": "healthz"}, "health_check_path"),
         ({"health_check_port": 70000}, "health_check_port"),
-        ({"secrets": {"DB": "projects/p/secrets/"}}, r"secrets\['DB'\]"),
+        ({"secrets": {"DB": "projects/p/secrets/"}}, "secrets['DB']"),
         ({"settings": {"bad-name": "x"}}, "settings key"),
+        ({"settings": {"A": None}}, "settings['A']"),
+        ({"labels": {"team": None}}, "labels['team']"),
+        ({"restart_services": [None]}, "restart_services[0]"),
         ({"disk_type": "nvme"}, "disk_type"),
+        ({"disk_size_gb": 9}, "disk_size_gb"),
         ({"timeout_minutes": 0}, "timeout_minutes"),
+        ({"image_id": ""}, "image_id"),
+        ({"image_build_hash": ""}, "image_build_hash"),
     ],
 )
 def test_bad_inputs_are_refused(pulumi_mocks, changes, field):
-    with pytest.raises(ComponentInputError, match=field):
+    """Each bad input fails on exactly its own field (not any message mentioning it)."""
+    with pytest.raises(ComponentInputError) as info:
         Release("web", replace(BASE, **changes))
+    assert info.value.field == field
+    assert info.value.component == "GcpInstanceGroupRelease 'web'"
     assert pulumi_mocks.resources == []
 
 
 def test_bad_name_is_refused(pulumi_mocks):
-    with pytest.raises(ComponentInputError, match="name"):
+    with pytest.raises(ComponentInputError) as info:
         Release("Web_1", BASE)
+    assert (info.value.field, info.value.value) == ("name", "Web_1")

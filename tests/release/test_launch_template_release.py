@@ -231,7 +231,9 @@ def test_instance_role_may_read_exactly_the_referenced_secrets(pulumi_mocks):
     assert "managedPolicyArns" not in role.inputs
     policy = pulumi_mocks.one("aws:iam/rolePolicy:RolePolicy", "web-secrets")
     role_name = policy.inputs["role"]
-    assert role_name.startswith("web-role-")
+    # The policy is the role's own (its name, from the role's ARN), not merely a similar name.
+    role_arn = pulumi_mocks.resolve(component.instance_role_arn)
+    assert role_arn == f"arn:aws:iam::{ACCOUNT}:role/{role_name}"
     assert role.urn in policy.dependencies
     document = json.loads(policy.inputs["policy"])
     assert document["Statement"] == [
