@@ -9,7 +9,7 @@ Resources, all children of the component, in order:
 ``{name}-profile``     the instance profile of the role
 ``{name}-lt``          the launch template; a release is a new version of it, in place
 ``{name}-asg``         the Auto Scaling group, on the template's numbered ``latest_version``;
-                       ``launchTemplate`` (or, with a list of instance types,
+                       ``launchTemplate`` (or, with two or more ``instance_types``,
                        ``mixedInstancesPolicy``) and ``desiredCapacity`` under ``ignore_changes``
 ``{name}-rollout``     ``InstanceRefresh``: on a new version (or a new list of instance types),
                        rolls the group and waits
