@@ -332,3 +332,26 @@ def test_azure_release_construct_matches_the_python_call():
     scale_set = next(r for r in python if r[1] == "app-fleet-vmss")
     assert scale_set[3]["tags"]["ImageBuildHash"] == "b" * 64
     assert provider == python
+
+
+def test_the_escape_hatch_through_the_provider_is_the_same_raw_mapping():
+    overrides = {"ebs_optimized": "true", "metadata_options": {"http_tokens": "required"}}
+    python = _registered(
+        lambda: LaunchTemplateRelease(
+            "web",
+            LaunchTemplateReleaseArgs(
+                image_id=AMI, subnet_ids=SUBNETS, launch_template_overrides=overrides
+            ),
+        )
+    )
+    provider = _registered(
+        lambda: construct(
+            LaunchTemplateRelease,
+            "web",
+            {"imageId": AMI, "subnetIds": SUBNETS, "launchTemplateOverrides": overrides},
+        )
+    )
+    template = next(r for r in python if r[1] == "web-lt")
+    assert template[3]["ebsOptimized"] == "true"
+    assert template[3]["metadataOptions"] == {"httpTokens": "required"}
+    assert provider == python
