@@ -576,7 +576,12 @@ GCP_SECRET = re.compile(r"^(projects/[a-z0-9-]+/secrets/)?[A-Za-z0-9_-]{1,255}$"
 MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+$")
 GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
 GCP_NAME = re.compile(r"^[a-z][-a-z0-9]{1,18}[a-z0-9]$")
-GCP_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+_GCP_LINK = r"^(https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]/"
+GCP_IMAGE = re.compile(_GCP_LINK + r"global/images/(family/)?[a-z]([-a-z0-9]*[a-z0-9])?$")
+GCP_NETWORK = re.compile(_GCP_LINK + r"global/networks/[a-z]([-a-z0-9]*[a-z0-9])?$")
+GCP_SUBNETWORK = re.compile(
+    _GCP_LINK + r"regions/[a-z]+-[a-z]+\d/subnetworks/[a-z]([-a-z0-9]*[a-z0-9])?$"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -650,9 +655,34 @@ def validate_gcp_release(check: Check, args: GcpInstanceGroupReleaseArgs, name: 
         check.present(label, getattr(args, label))
         check.items_present(label, getattr(args, label))
     check.non_empty_str("image_id", args.image_id)
+    check.matches(
+        "image_id",
+        args.image_id,
+        GCP_IMAGE,
+        "an image link, 'projects/<project>/global/images/<name>' (or its self link), not a "
+        "bare name",
+    )
     if args.image_build_hash is not None:
         check.non_empty_str("image_build_hash", args.image_build_hash)
+    check.matches(
+        "network",
+        args.network,
+        GCP_NETWORK,
+        "a network link, 'projects/<project>/global/networks/<name>' (or its self link)",
+    )
+    check.matches(
+        "subnetwork",
+        args.subnetwork,
+        GCP_SUBNETWORK,
+        "a subnetwork link, 'projects/<project>/regions/<region>/subnetworks/<name>' (or its "
+        "self link)",
+    )
     check.matches("region", args.region, GCP_REGION, "a GCP region such as 'europe-west1'")
+    subnetwork = args.subnetwork
+    if isinstance(subnetwork, str) and GCP_SUBNETWORK.match(subnetwork):
+        region = subnetwork.split("/regions/", 1)[1].split("/", 1)[0]
+        if region != args.region:
+            check.fail("subnetwork", subnetwork, f"a subnetwork in `region` ({args.region})")
     check.matches("machine_type", args.machine_type, MACHINE_TYPE, "e.g. 'e2-small'")
     if args.disk_size_gb is not None:
         check.int_range("disk_size_gb", args.disk_size_gb, 10, 65536)
@@ -687,6 +717,18 @@ def validate_gcp_release(check: Check, args: GcpInstanceGroupReleaseArgs, name: 
 # ----------------------------------------------------------------------------------------
 # AzureScaleSetRelease
 
+#: An Azure resource id of a type: ``/subscriptions/<id>/resourceGroups/<rg>/providers/<type>/...``.
+AZURE_ID = re.compile(
+    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/(?P<type>[^/]+/[^/]+)/.+$"
+)
+#: What each id field is, by resource provider namespace and type (its first segment).
+AZURE_ID_TYPES: Mapping[str, tuple[str, ...]] = {
+    "image_id": ("Microsoft.Compute/images", "Microsoft.Compute/galleries"),
+    "subnet_id": ("Microsoft.Network/virtualNetworks",),
+    "key_vault_id": ("Microsoft.KeyVault/vaults",),
+    "load_balancer_probe_id": ("Microsoft.Network/loadBalancers",),
+    "load_balancer_backend_pool_ids": ("Microsoft.Network/loadBalancers",),
+}
 SECRET_URI = re.compile(r"^https://[a-z0-9-]{3,24}\.vault\.azure\.net/secrets/[A-Za-z0-9-]{1,127}$")
 VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
 
@@ -768,6 +810,10 @@ def validate_azure_release(check: Check, args: AzureScaleSetReleaseArgs) -> None
         check.items_present(label, getattr(args, label))
     for label in ("resource_group_name", "image_id", "subnet_id"):
         check.non_empty_str(label, getattr(args, label))
+    for label in ("image_id", "subnet_id", "key_vault_id", "load_balancer_probe_id"):
+        _azure_id(check, label, getattr(args, label))
+    for index, pool in enumerate(args.load_balancer_backend_pool_ids):
+        _azure_id(check, f"load_balancer_backend_pool_ids[{index}]", pool)
     if args.image_build_hash is not None:
         check.non_empty_str("image_build_hash", args.image_build_hash)
     key = args.ssh_public_key
@@ -807,3 +853,19 @@ def validate_azure_release(check: Check, args: AzureScaleSetReleaseArgs) -> None
     validate_boot_config(
         check, args.settings, {}, args.env_file, args.restart_services, max_base64=None
     )
+
+
+def _azure_id(check: Check, label: str, value: Any) -> None:
+    """A resource id of the field's type, not a name (``subnets/app`` or ``app``)."""
+    if value is None or is_unknown(value):
+        return
+    types = AZURE_ID_TYPES[label.split("[", 1)[0]]
+    match = AZURE_ID.match(value) if isinstance(value, str) else None
+    if match is None or match.group("type").lower() not in {t.lower() for t in types}:
+        check.fail(
+            label,
+            value,
+            "a resource id, '/subscriptions/<id>/resourceGroups/<group>/providers/"
+            + " or ".join(types)
+            + "/...', not a name",
+        )

@@ -146,6 +146,12 @@ def test_load_balancer_probe_replaces_the_extension(pulumi_mocks):
         ({"tags": {"Team": None}}, "tags['Team']"),
         ({"load_balancer_backend_pool_ids": [None]}, "load_balancer_backend_pool_ids[0]"),
         ({"health_path": "healthz"}, "health_path"),
+        ({"image_id": "app-43f4a4fd"}, "image_id"),  # a name, not a resource id
+        ({"image_id": VAULT}, "image_id"),  # a resource id of another type
+        ({"subnet_id": "apps"}, "subnet_id"),
+        ({"key_vault_id": "app-kv"}, "key_vault_id"),
+        ({"load_balancer_probe_id": "http"}, "load_balancer_probe_id"),
+        ({"load_balancer_backend_pool_ids": [SUBNET]}, "load_balancer_backend_pool_ids[0]"),
     ],
 )
 def test_bad_inputs_are_refused(pulumi_mocks, changes, field):

@@ -171,7 +171,12 @@ def test_ignore_changes_reach_the_group(pulumi_mocks):
         ({"disk_size_gb": 9}, "disk_size_gb"),
         ({"timeout_minutes": 0}, "timeout_minutes"),
         ({"image_id": ""}, "image_id"),
+        ({"image_id": "app-43f4a4fdd98259eb"}, "image_id"),  # a name, not a link
         ({"image_build_hash": ""}, "image_build_hash"),
+        ({"network": "main"}, "network"),
+        ({"network": "projects/mock-project/regions/europe-west1/subnetworks/apps"}, "network"),
+        ({"subnetwork": "apps"}, "subnetwork"),
+        ({"subnetwork": "projects/mock-project/regions/us-east1/subnetworks/apps"}, "subnetwork"),
     ],
 )
 def test_bad_inputs_are_refused(pulumi_mocks, changes, field):
@@ -181,6 +186,21 @@ def test_bad_inputs_are_refused(pulumi_mocks, changes, field):
     assert info.value.field == field
     assert info.value.component == "GcpInstanceGroupRelease 'web'"
     assert pulumi_mocks.resources == []
+
+
+def test_self_links_and_families_are_accepted(pulumi_mocks):
+    api = "https://www.googleapis.com/compute/v1/"
+    Release(
+        "web",
+        replace(
+            BASE,
+            image_id=api + "projects/debian-cloud/global/images/family/debian-12",
+            network=api + "projects/mock-project/global/networks/main",
+            subnetwork=api + "projects/mock-project/regions/europe-west1/subnetworks/apps",
+        ),
+    )
+    template = pulumi_mocks.one(TEMPLATE)
+    assert template.inputs["disks"][0]["sourceImage"].endswith("/family/debian-12")
 
 
 def test_bad_name_is_refused(pulumi_mocks):

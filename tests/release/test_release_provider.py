@@ -253,10 +253,10 @@ def test_launch_template_release_construct_refuses_a_bad_dict():
 def test_gcp_release_construct_matches_the_python_call():
     common = {
         "region": "europe-west1",
-        "network": "projects/p/global/networks/main",
-        "subnetwork": "projects/p/regions/europe-west1/subnetworks/app",
+        "network": "projects/my-project/global/networks/main",
+        "subnetwork": "projects/my-project/regions/europe-west1/subnetworks/app",
     }
-    image = "projects/p/global/images/app-1"
+    image = "projects/my-project/global/images/app-1"
     python = _registered(
         lambda: GcpInstanceGroupRelease(
             "app-fleet",
