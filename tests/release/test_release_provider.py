@@ -355,3 +355,13 @@ def test_the_escape_hatch_through_the_provider_is_the_same_raw_mapping():
     assert template[3]["ebsOptimized"] == "true"
     assert template[3]["metadataOptions"] == {"httpTokens": "required"}
     assert provider == python
+
+
+def test_the_three_releases_share_one_schema_without_a_type_clash():
+    generated = schema(LaunchTemplateRelease, GcpInstanceGroupRelease, AzureScaleSetRelease)
+    assert sorted(generated["resources"]) == [AZURE, GCP, LTR]
+    assert sorted(generated["types"]) == [
+        "immutable:index:EbsVolume",
+        "immutable:index:InstanceMaintenancePolicy",
+        "immutable:index:RefreshPreferences",
+    ]
