@@ -80,9 +80,9 @@ LAZY = {
     "GcpDriftTarget": ".drift_rule.gcp",
     "AzureDriftTarget": ".drift_rule.azure",
     "GcpInstanceGroupRelease": ".release.gcp",
-    "GcpInstanceGroupReleaseArgs": ".release.gcp",
+    "GcpInstanceGroupReleaseArgs": ".release",
     "AzureScaleSetRelease": ".release.azure",
-    "AzureScaleSetReleaseArgs": ".release.azure",
+    "AzureScaleSetReleaseArgs": ".release",
 }
 
 __all__ = [

@@ -1,19 +1,30 @@
-"""Pass a component's ``ignore_changes`` down to its children.
+"""Pass a component's ``ignore_changes`` down to its children: the one rule, two ways in.
 
 ``ignore_changes`` on a component resource does not reach its children: the engine applies
-it to the component's own (empty) inputs. :func:`pass_down_ignore_changes` returns the
-component's options with a transformation that gives each child the entries naming one of
-its inputs (``tags``, ``user_data``, ``tags["Team"]``...), in the engine's camelCase.
-(LaunchTemplateRelease and BlueGreenService do the same through ``release._options``.)
+it to the component's own (empty) inputs. Each child gets the entries that name one of its
+inputs (:func:`matching`): Python (snake_case) or engine (camelCase) names, optionally with
+a nested path (``tags["Team"]``, ``mixedInstancesPolicy.instancesDistribution``); children
+receive them in camelCase. E.g. ``ignore_changes=["min_size"]`` on a LaunchTemplateRelease
+reaches its Auto Scaling group.
+
+- :func:`child_options`: the options of one child, named by its args type (the releases and
+  BlueGreenService build each child's options with it, next to the child's own entries);
+- :func:`pass_down_ignore_changes`: the component's options with a transformation that does
+  the same for every custom resource below it, from the inputs it registers (GoldenImage,
+  DriftRule).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import pulumi
 
-__all__ = ["camel", "matching", "pass_down_ignore_changes"]
+__all__ = ["camel", "child_options", "matching", "pass_down_ignore_changes", "passed_down"]
 
 _HEAD = re.compile(r"^([A-Za-z0-9_]+)(.*)$", re.S)
 
@@ -54,3 +65,31 @@ def pass_down_ignore_changes(opts: pulumi.ResourceOptions | None) -> pulumi.Reso
         return pulumi.ResourceTransformationResult(args.props, child)
 
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[transform]))
+
+
+@functools.cache
+def _inputs(args_type: type) -> frozenset[str]:
+    # Read on first use only (a provider SDK's args class is costly to inspect), once.
+    return frozenset(camel(name) for name in inspect.signature(args_type).parameters)
+
+
+def passed_down(opts: pulumi.ResourceOptions | None, args_type: type) -> list[str]:
+    """The entries of ``opts.ignore_changes`` that name an input of ``args_type``, camelCase."""
+    entries = (opts.ignore_changes if opts else None) or []
+    if not entries:
+        return []
+    return matching(list(entries), _inputs(args_type))
+
+
+def child_options(
+    parent: pulumi.Resource,
+    opts: pulumi.ResourceOptions | None,
+    args_type: type,
+    *,
+    ignore_changes: Iterable[str] = (),
+    **options: Any,
+) -> pulumi.ResourceOptions:
+    """``ResourceOptions(parent=...)`` with the component's applicable ``ignore_changes``
+    added to the child's own (deduplicated, order kept)."""
+    ignored = list(dict.fromkeys([*ignore_changes, *passed_down(opts, args_type)]))
+    return pulumi.ResourceOptions(parent=parent, ignore_changes=ignored or None, **options)

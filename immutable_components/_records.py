@@ -25,6 +25,7 @@ import dataclasses
 import enum
 import functools
 import inspect
+import types
 import typing
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
@@ -122,17 +123,21 @@ def _at(label: str, name: str) -> str:
 
 
 def _convert(hint: Any, value: Any, check: Check, label: str) -> Any:
-    """Records and enums inside ``value`` built from mappings and strings; anything else is
-    returned as it is (its checks are the component's)."""
+    """Records and enums inside ``value`` built from mappings and strings, whole floats where
+    an ``int`` is expected made ints; anything else is returned as it is (its checks are the
+    component's)."""
     if value is None or is_unknown(value):
         return value
     origin = typing.get_origin(hint)
-    if origin is typing.Union:
+    if origin is typing.Union or origin is types.UnionType:
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         for option in options:  # pulumi.Input[T]: T, Awaitable[T], Output[T]
             if _needs_conversion(option):
                 return _convert(option, value, check, label)
         return value
+    if hint is int:
+        # The engine carries numbers as floats (and the provider's construct passes them on).
+        return int(value) if isinstance(value, float) and value.is_integer() else value
     if isinstance(hint, type) and issubclass(hint, Record):
         return build(hint, value, check, label)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -157,6 +162,8 @@ def _convert(hint: Any, value: Any, check: Check, label: str) -> Any:
 
 @functools.cache
 def _needs_conversion(hint: Any) -> bool:
+    if hint is int:
+        return True
     if isinstance(hint, type):
         return issubclass(hint, (Record, enum.Enum))
     return any(

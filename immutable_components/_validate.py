@@ -4,13 +4,22 @@ A :class:`Check` is bound to one component instance and raises
 :class:`~immutable_components.errors.ComponentInputError` naming it. Every check skips
 values that are not known yet (``pulumi.Output`` or other awaitables): those are the
 provider's to reject.
+
+Risky or unverifiable-but-legal input (an instance type newer than the provider SDK's
+enum) gets a :class:`ComponentInputWarning` instead, through :meth:`Check.warn`.
+The reference data (botocore's endpoint data, the AWS SDK's ``InstanceType`` enum) is read
+on first use, never at import.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import ipaddress
 import re
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import pulumi
@@ -19,7 +28,7 @@ from ._patterns import (
     ACCOUNT_ID,
     AMI_ID,
     ARN,
-    AWS_REGION,
+    IAM_POLICY_ARN,
     INSTANCE_TYPE,
     KMS_KEY,
     SECURITY_GROUP_ID,
@@ -27,6 +36,10 @@ from ._patterns import (
     VPC_ID,
 )
 from .errors import ComponentInputError
+
+
+class ComponentInputWarning(UserWarning):
+    """An input the cloud may accept but the library cannot confirm, or a risky one."""
 
 
 def is_unknown(value: Any) -> bool:
@@ -42,6 +55,30 @@ class Check:
 
     def fail(self, field: str, value: Any, accepted: str) -> NoReturn:
         raise ComponentInputError(self.label, field, value, accepted)
+
+    def warn(self, field: str, value: Any, note: str) -> None:
+        """A :class:`ComponentInputWarning` naming the component, field and value."""
+        warnings.warn(
+            f"{self.label}: `{field}` = {value!r}: {note}", ComponentInputWarning, stacklevel=3
+        )
+
+    def present(self, field: str, value: Any, accepted: str = "a list") -> None:
+        """``None`` where a value (a collection) is required fails naming the field."""
+        if value is None:
+            self.fail(field, value, f"{accepted}, not None")
+
+    def items_present(self, field: str, value: Any) -> None:
+        """No ``None`` inside a list or as a mapping's value (names ``field[i]``/``[key]``)."""
+        if value is None or is_unknown(value) or isinstance(value, (str, bytes)):
+            return
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if item is None:
+                    self.fail(f"{field}[{key!r}]", None, "a value, not None")
+        elif isinstance(value, Sequence):
+            for index, item in enumerate(value):
+                if item is None:
+                    self.fail(f"{field}[{index}]", None, "a value, not None")
 
     def matches(self, field: str, value: Any, pattern: re.Pattern[str], accepted: str) -> None:
         if is_unknown(value):
@@ -59,9 +96,22 @@ class Check:
         self.matches(field, value, AMI_ID, "an AMI id: 'ami-' and 8 or 17 lower-case hex digits")
 
     def instance_type(self, field: str, value: Any) -> None:
+        """The shape ``family.size`` (else an error); a type missing from the AWS provider
+        SDK's ``InstanceType`` enum gets a warning (it may be newer than the SDK)."""
         self.matches(
             field, value, INSTANCE_TYPE, "an EC2 instance type such as 't3.micro' or 'm7g.2xlarge'"
         )
+        if is_unknown(value):
+            return
+        known = ec2_instance_types()
+        if not known or value in known:
+            return
+        family = value.split(".", 1)[0]
+        if family in {item.split(".", 1)[0] for item in known}:
+            note = f"the {family} family has no size {value.split('.', 1)[1]!r} in the AWS SDK"
+        else:
+            note = f"no instance family {family!r} in the AWS SDK"
+        self.warn(field, value, note + " (a type newer than the SDK, or a typo?)")
 
     def subnet_id(self, field: str, value: Any) -> None:
         self.matches(field, value, SUBNET_ID, "a subnet id: 'subnet-' and 8 or 17 hex digits")
@@ -75,7 +125,11 @@ class Check:
         self.matches(field, value, VPC_ID, "a VPC id: 'vpc-' and 8 or 17 hex digits")
 
     def aws_region(self, field: str, value: Any) -> None:
-        self.matches(field, value, AWS_REGION, "an AWS region such as 'us-east-1'")
+        """A region of botocore's endpoint data (every partition: aws, aws-cn, aws-us-gov...)."""
+        if is_unknown(value):
+            return
+        if not isinstance(value, str) or value not in aws_regions():
+            self.fail(field, value, "an AWS region such as 'us-east-1' (botocore's endpoint data)")
 
     def account_id(self, field: str, value: Any) -> None:
         self.matches(field, value, ACCOUNT_ID, "a 12-digit AWS account id")
@@ -85,6 +139,17 @@ class Check:
         self.matches(field, value, ARN, accepted)
         if service and isinstance(value, str) and value.split(":")[2] != service:
             self.fail(field, value, accepted)
+
+    def iam_policy_arn(self, field: str, value: Any) -> None:
+        """A managed policy: the account's (``arn:aws:iam::<account>:policy/...``) or AWS's
+        (``arn:aws:iam::aws:policy/...``)."""
+        self.matches(
+            field,
+            value,
+            IAM_POLICY_ARN,
+            "an IAM managed policy ARN, 'arn:aws:iam::<account id>:policy/<name>' or "
+            "AWS's 'arn:aws:iam::aws:policy/<name>'",
+        )
 
     def kms_key(self, field: str, value: Any) -> None:
         self.matches(field, value, KMS_KEY, "a KMS key id, key ARN, alias ARN or 'alias/<name>'")
@@ -136,3 +201,38 @@ class Check:
                 self.fail(f"{field} key", key, "a non-empty string")
             if not (isinstance(item, str) or is_unknown(item)):
                 self.fail(f"{field}[{key!r}]", item, "a string")
+
+
+@functools.cache
+def aws_regions() -> frozenset[str]:
+    """Every region of botocore's endpoint data, all partitions (read on first use)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("ec2", partition))
+    return frozenset(regions)
+
+
+_ENUM_VALUE = re.compile(r'^    [A-Z0-9_]+ = "([^"]+)"$', re.M)
+
+
+@functools.cache
+def ec2_instance_types() -> frozenset[str]:
+    """The AWS provider SDK's ``ec2.InstanceType`` values, read from its source file (importing
+    ``pulumi_aws.ec2`` loads some 180 modules). Empty when the SDK is not installed."""
+    spec = importlib.util.find_spec("pulumi_aws")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "ec2" / "_enums.py"
+    try:
+        text = path.read_text()
+    except OSError:
+        return frozenset()
+    start = text.find("class InstanceType(")
+    if start < 0:
+        return frozenset()
+    end = text.find("\nclass ", start + 1)
+    block = text[start : end if end > 0 else None]
+    return frozenset(_ENUM_VALUE.findall(block))

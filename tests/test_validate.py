@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pulumi
 import pytest
 
@@ -109,3 +111,82 @@ def test_arn_service():
         check.arn("a", "arn:aws:iam::123456789012:role/x", service="acm")
     with pytest.raises(ComponentInputError, match="an ARN"):
         check.arn("a", "not-an-arn")
+
+
+def test_regions_are_botocores_in_every_partition():
+    for region in ("us-east-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1", "mx-central-1"):
+        check.aws_region("r", region)
+    # Well-formed but unknown, a zone, a typo'd partition: refused, naming the field.
+    for bad in ("eu-west-9", "us-east-1a", "us-gov-east-3", "useast1", None):
+        with pytest.raises(ComponentInputError) as info:
+            check.aws_region("r", bad)
+        assert (info.value.field, info.value.value) == ("r", bad)
+
+
+def test_reference_data_is_read_on_first_use_only():
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "import immutable_components._validate as v\n"
+        "assert v.aws_regions.cache_info().currsize == 0\n"
+        "assert v.ec2_instance_types.cache_info().currsize == 0\n"
+        "v.Check('T', 't').instance_type('f', 't3.micro')\n"
+        "assert v.ec2_instance_types.cache_info().currsize == 1\n"
+        "assert 'pulumi_aws.ec2._enums' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_instance_types_newer_than_the_sdk_warn_malformed_ones_fail():
+    from immutable_components._validate import ComponentInputWarning, ec2_instance_types
+
+    known = ec2_instance_types()
+    assert {"t3.micro", "m7g.2xlarge", "c7i-flex.large"} <= known
+    assert len(known) > 500
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check.instance_type("f", "t3.micro")  # known: no warning
+    with pytest.warns(ComponentInputWarning, match=r"Thing 't': `f` = 'zz9\.large'.*family"):
+        check.instance_type("f", "zz9.large")
+    with pytest.warns(ComponentInputWarning, match=r"t3 family has no size 'mega'"):
+        check.instance_type("f", "t3.mega")
+    with pytest.raises(ComponentInputError):
+        check.instance_type("f", "t3-micro")
+
+
+def test_iam_policy_arns_the_accounts_and_awss():
+    for good in (
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM",
+        "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::123456789012:policy/team/app-extra",
+    ):
+        check.iam_policy_arn("p", good)
+    for bad in (
+        "arn:aws:iam::123456789012:role/app",  # a role, not a policy
+        "arn:aws:iam::amazon:policy/X",
+        "arn:aws:s3:::bucket",
+        "AmazonSSMManagedInstanceCore",
+        None,
+    ):
+        with pytest.raises(ComponentInputError) as info:
+            check.iam_policy_arn("p", bad)
+        assert info.value.field == "p"
+
+
+def test_none_where_a_collection_or_an_item_is_expected_names_the_field():
+    check.present("l", [])
+    with pytest.raises(ComponentInputError, match=r"`l` = None is not accepted: a list, not None"):
+        check.present("l", None)
+    check.items_present("l", ["a", pulumi.Output.from_input(None)])
+    with pytest.raises(ComponentInputError) as info:
+        check.items_present("l", ["a", None])
+    assert info.value.field == "l[1]"
+    with pytest.raises(ComponentInputError) as info:
+        check.items_present("m", {"k": None})
+    assert info.value.field == "m['k']"

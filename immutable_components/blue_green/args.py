@@ -45,6 +45,8 @@ RELEASE_FIELDS = frozenset(LaunchTemplateReleaseArgs.__dataclass_fields__)
 OWNED_RELEASE_FIELDS = frozenset(
     {
         "image",
+        "image_id",
+        "instance_types",
         "version",
         "subnet_ids",
         "security_group_ids",

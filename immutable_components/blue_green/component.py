@@ -48,9 +48,10 @@ import pulumi
 import pulumi_aws as aws
 
 from .._aws_identity import provider_identity
+from .._passdown import child_options
 from .._validate import Check
+from ..golden_image import GoldenImage
 from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs, _lookups
-from ..release._options import child_options
 from ._security import security_groups
 from .args import BlueGreenServiceArgs
 from .gate import HealthGate, HealthGateArgs
@@ -237,11 +238,17 @@ class BlueGreenService(pulumi.ComponentResource):
         spec = getattr(args, color)
         retired = args.retire_idle and color != args.live
         low, high = (0, 0) if retired else (args.min_size, args.max_size)
+        # LaunchTemplateRelease takes an image id and its build hash (issue 10).
+        image_id, build_hash = spec.image, args.release_args.get("image_build_hash")
+        if isinstance(spec.image, GoldenImage):
+            image_id, build_hash = spec.image.image_id, build_hash or spec.image.build_hash
+        release_args = {k: v for k, v in args.release_args.items() if k != "image_build_hash"}
         return LaunchTemplateRelease(
             f"{name}-{color}",
             LaunchTemplateReleaseArgs(
-                **args.release_args,
-                image=spec.image,
+                **release_args,
+                image_id=image_id,
+                image_build_hash=build_hash,
                 version=spec.version,
                 subnet_ids=list(args.fleet_subnet_ids),
                 security_group_ids=[fleet_group_id],

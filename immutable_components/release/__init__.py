@@ -3,7 +3,8 @@
 - :class:`LaunchTemplateRelease` (with :class:`LaunchTemplateReleaseArgs`): AWS launch
   template, Auto Scaling group and a rollout that ``pulumi up`` waits for.
 - :class:`GcpInstanceGroupRelease`, :class:`AzureScaleSetRelease`: the same on GCP and
-  Azure, imported only when used (their SDKs are large).
+  Azure, imported only when used (their SDKs are large); their args records are plain data
+  (:mod:`.args`, no SDK).
 - :class:`InstanceRefresh` (with :class:`InstanceRefreshArgs`): the Pulumi dynamic resource a
   fleet registers next to its group; ``pulumi up`` on a new version rolls and waits.
 - :class:`RefreshPreferences`: how instances are replaced.
@@ -15,14 +16,24 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._aws_identity import Identity, provider_identity
-from .aws import LaunchTemplateRelease
-from .aws_args import EbsVolume, InstanceMaintenancePolicy, LaunchTemplateReleaseArgs
+from .args import (
+    AzureScaleSetReleaseArgs,
+    EbsVolume,
+    GcpInstanceGroupReleaseArgs,
+    InstanceMaintenancePolicy,
+    LaunchTemplateReleaseArgs,
+)
 from .preferences import RefreshPreferences
 from .refresh import InstanceRefresh, InstanceRefreshArgs
 from .rollout import start_refresh, wait_for_refresh
+
+if TYPE_CHECKING:
+    from .aws import LaunchTemplateRelease
+    from .azure import AzureScaleSetRelease
+    from .gcp import GcpInstanceGroupRelease
 
 __all__ = [
     "AzureScaleSetRelease",
@@ -42,12 +53,12 @@ __all__ = [
     "wait_for_refresh",
 ]
 
-#: Names served lazily, so an AWS-only stack never imports pulumi_gcp or pulumi_azure_native.
+#: Components served lazily (each imports its cloud's SDK): an AWS-only stack never imports
+#: pulumi_gcp or pulumi_azure_native, a GCP or Azure one never pulumi_aws through a release.
 LAZY = {
+    "LaunchTemplateRelease": ".aws",
     "GcpInstanceGroupRelease": ".gcp",
-    "GcpInstanceGroupReleaseArgs": ".gcp",
     "AzureScaleSetRelease": ".azure",
-    "AzureScaleSetReleaseArgs": ".azure",
 }
 
 

@@ -9,7 +9,7 @@ Resources, all children of the component, in order:
 ``{name}-profile``     the instance profile of the role
 ``{name}-lt``          the launch template; a release is a new version of it, in place
 ``{name}-asg``         the Auto Scaling group, on the template's numbered ``latest_version``;
-                       ``launchTemplate`` (or, with a list of instance types,
+                       ``launchTemplate`` (or, with two or more ``instance_types``,
                        ``mixedInstancesPolicy``) and ``desiredCapacity`` under ``ignore_changes``
 ``{name}-rollout``     ``InstanceRefresh``: on a new version (or a new list of instance types),
                        rolls the group and waits
@@ -23,8 +23,6 @@ hands it that provider's region, profile, shared files and role chain (``identit
 does not see the group (see :mod:`~immutable_components.release.refresh`).
 """
 
-from __future__ import annotations
-
 import json
 from typing import Any
 
@@ -32,11 +30,17 @@ import pulumi
 import pulumi_aws as aws
 
 from .._aws_identity import provider_identity
+from .._constants import MANAGED_BY
+from .._passdown import child_options
+from .._records import build
 from .._validate import Check
-from ..golden_image import GoldenImage
 from . import _lookups
-from ._options import child_options
-from .aws_args import EbsVolume, LaunchTemplateReleaseArgs
+from .args import (
+    EbsVolume,
+    LaunchTemplateReleaseArgs,
+    instance_types,
+    validate_launch_template_release,
+)
 from .boot_config import BootConfig, secret_policy
 from .mixed_policy import group_policy, mixed_instances_policy
 from .refresh import InstanceRefresh, InstanceRefreshArgs
@@ -44,7 +48,6 @@ from .refresh import InstanceRefresh, InstanceRefreshArgs
 __all__ = ["LaunchTemplateRelease"]
 
 TYPE_TOKEN = "immutable:index:LaunchTemplateRelease"  # noqa: S105 (a type token)
-MANAGED_BY = "immutable-components"
 EC2_TRUST = {
     "Version": "2012-10-17",
     "Statement": [
@@ -61,8 +64,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
     """Release an image onto an Auto Scaling fleet: a new launch template version, rolled
     out by an instance refresh that ``pulumi up`` waits for.
 
-    Type token ``immutable:index:LaunchTemplateRelease``. See the README, "Releasing an image",
-    and docs/lifecycle.md.
+    Type token ``immutable:index:LaunchTemplateRelease``. See the README, "Releasing an image".
     """
 
     launch_template_id: pulumi.Output[str]
@@ -87,12 +89,11 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check = Check("LaunchTemplateRelease", name)
-        if not isinstance(args, LaunchTemplateReleaseArgs):
-            check.fail("args", args, "a LaunchTemplateReleaseArgs")
-        boot = args.validate(check)
+        args = build(LaunchTemplateReleaseArgs, args, check)
+        boot = validate_launch_template_release(check, args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name, self._args, self._opts = name, args, opts
-        image_id, build_hash = _image(args)
+        image_id, build_hash = args.image_id, args.image_build_hash
         # The region of the provider the children use (an explicit provider included), not
         # the `aws:region` setting, which an explicit provider may override.
         self._region: pulumi.Input[str] = args.region or _lookups.region(self)
@@ -104,7 +105,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
             boot, image_id, build_hash, groups, profile_ref, stable_tags
         )
         version = template.latest_version.apply(str)
-        types = args.instance_types()
+        types = instance_types(args)
         mixed = mixed_instances_policy(types) if len(types) > 1 else None
         group = self._group(template, version, mixed, stable_tags, gates)
         # The rollout runs in another process, which sees no explicit provider: hand it the
@@ -178,7 +179,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
 
     def _identity(
         self, boot: BootConfig, tags: dict[str, str]
-    ) -> tuple[aws.iam.Role | None, dict[str, pulumi.Input[str]], list[pulumi.Resource]]:
+    ) -> "tuple[aws.iam.Role | None, dict[str, pulumi.Input[str]], list[pulumi.Resource]]":
         """The role, policy and profile (or the given profile): role, profile ref, gates."""
         args, name = self._args, self._name
         if args.instance_profile_name is not None:
@@ -196,12 +197,16 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
             partition = _lookups.partition(self)
             account = _lookups.caller_account(self)
             document = pulumi.Output.all(
-                partition.partition, self._region, account, partition.dns_suffix
+                partition.partition,
+                self._region,
+                account,
+                partition.dns_suffix,
+                args.secrets_kms_key_arn,
             ).apply(
                 lambda v: json.dumps(
                     secret_policy(
                         refs,
-                        args.secrets_kms_key_arn,
+                        v[4],
                         partition=v[0],
                         region=v[1],
                         account=v[2],
@@ -243,7 +248,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         groups: list[pulumi.Input[str]],
         profile_ref: dict[str, pulumi.Input[str]],
         stable_tags: dict[str, str],
-    ) -> aws.ec2.LaunchTemplate:
+    ) -> "aws.ec2.LaunchTemplate":
         args, name = self._args, self._name
         release_tags: dict[str, pulumi.Input[str]] = dict(stable_tags)
         if args.version:
@@ -269,7 +274,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
             "name_prefix": f"{name}-",
             "update_default_version": True,
             "image_id": image_id,
-            "instance_type": args.instance_types()[0],
+            "instance_type": instance_types(args)[0],
             "metadata_options": {
                 "http_endpoint": "enabled",
                 "http_tokens": "required",
@@ -293,7 +298,7 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
             ],
             "tags": release_tags,
             "region": args.region,
-            **args.launch_template_overrides,
+            **(args.launch_template_overrides or {}),
         }
         return aws.ec2.LaunchTemplate(
             f"{name}-lt", **template, opts=self._opts_for(aws.ec2.LaunchTemplateArgs)
@@ -301,12 +306,12 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
 
     def _group(
         self,
-        template: aws.ec2.LaunchTemplate,
+        template: "aws.ec2.LaunchTemplate",
         version: pulumi.Output[str],
         mixed: dict[str, Any] | None,
         stable_tags: dict[str, str],
         gates: list[pulumi.Resource],
-    ) -> aws.autoscaling.Group:
+    ) -> "aws.autoscaling.Group":
         args, name = self._args, self._name
         placement: dict[str, Any]
         if mixed is not None:
@@ -359,15 +364,12 @@ class LaunchTemplateRelease(pulumi.ComponentResource):
         )
 
 
-def _image(args: LaunchTemplateReleaseArgs) -> tuple[pulumi.Input[str], Any]:
-    if isinstance(args.image, GoldenImage):
-        build_hash = args.image_build_hash or args.image.build_hash
-        return args.image.image_id, build_hash
-    return args.image, args.image_build_hash
-
-
 def _ebs(
-    volume_type: str, size: int | None, iops: int | None, throughput: int | None, key: str | None
+    volume_type: str,
+    size: int | None,
+    iops: int | None,
+    throughput: int | None,
+    key: pulumi.Input[str] | None,
 ) -> dict[str, Any]:
     ebs: dict[str, Any] = {
         "encrypted": "true",
@@ -385,7 +387,7 @@ def _ebs(
     return ebs
 
 
-def _extra(volume: EbsVolume, key: str | None) -> dict[str, Any]:
+def _extra(volume: EbsVolume, key: pulumi.Input[str] | None) -> dict[str, Any]:
     return {
         "device_name": volume.device_name,
         "ebs": _ebs(volume.volume_type, volume.size_gib, volume.iops, volume.throughput, key),

@@ -14,129 +14,26 @@ batches, pausing between batches, and stops (rolling back the failed instances) 
 unhealthy limits are breached.
 """
 
-from __future__ import annotations
-
 import base64
-import re
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
 import pulumi_azure_native as azure
 import pulumi_tls as tls
 
+from .._constants import MANAGED_BY
+from .._passdown import child_options
+from .._records import build
 from .._validate import Check
-from ._options import child_options
-from .boot_config import boot_script, validate_boot_config
+from .args import AzureScaleSetReleaseArgs, validate_azure_release
+from .boot_config import boot_script
 
 __all__ = ["AzureScaleSetRelease", "AzureScaleSetReleaseArgs"]
 
 TYPE_TOKEN = "immutable:index:AzureScaleSetRelease"  # noqa: S105 (a type token)
 SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6"  # Key Vault Secrets User
-SECRET_URI = re.compile(r"^https://[a-z0-9-]{3,24}\.vault\.azure\.net/secrets/[A-Za-z0-9-]{1,127}$")
-DURATION = re.compile(r"^PT(\d+H)?(\d+M)?(\d+S)?$")
-VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
 _FETCHER = Path(__file__).with_name("_fetch_azure.py")
-
-
-@dataclass(frozen=True, kw_only=True)
-class AzureScaleSetReleaseArgs:
-    """Inputs of :class:`AzureScaleSetRelease`."""
-
-    resource_group_name: pulumi.Input[str]
-    """The resource group of the scale set and the identity."""
-    image_id: pulumi.Input[str]
-    """The image: a managed image or gallery image version resource id."""
-    subnet_id: pulumi.Input[str]
-    """The subnet the instances use. Instances get no public IP."""
-    ssh_public_key: str | None = None
-    """The admin user's SSH public key; password login is always disabled. Default: a
-    key generated for the scale set (``{name}-admin-key``) whose private half is never
-    exported, so nobody can log in (Azure requires a key when passwords are off)."""
-    location: str | None = None
-    """Default: the resource group's location."""
-    admin_username: str = "azureuser"
-    """Default: ``azureuser``."""
-    vm_size: str = "Standard_B2s"
-    """Default: ``Standard_B2s``."""
-    capacity: int = 2
-    """Instances, >= 0. Default: 2."""
-    zones: Sequence[str] = ()
-    """Availability zones. Default: none (regional)."""
-    max_batch_instance_percent: int = 20
-    """Share of instances upgraded per batch, 5-100. Default: 20."""
-    max_unhealthy_instance_percent: int = 20
-    """The upgrade stops when more of all instances are unhealthy, 5-100. Default: 20."""
-    max_unhealthy_upgraded_instance_percent: int = 20
-    """The upgrade stops when more of the upgraded instances are unhealthy, 0-100. Default: 20."""
-    pause_time_between_batches: str = "PT0S"
-    """ISO 8601 pause after each batch, e.g. ``PT2M``. Default: no pause."""
-    rollback_failed_instances_on_policy_breach: bool = True
-    """On a breach, put failed instances back on the previous model. Default: on."""
-    max_surge: bool = True
-    """Create new instances before deleting old ones. Default: on (capacity never drops)."""
-    health_port: int = 8080
-    """Port of the Application Health extension's probe. Default: 8080."""
-    health_path: str = "/healthz"
-    """Path of the Application Health extension's probe. Default: ``/healthz``."""
-    load_balancer_probe_id: pulumi.Input[str] | None = None
-    """A load balancer probe as the health signal instead of the extension. Default: none."""
-    load_balancer_backend_pool_ids: Sequence[pulumi.Input[str]] = ()
-    """Load balancer backend pools the instances join. Default: none."""
-    settings: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Plain settings written to the env file by custom data. Never secrets."""
-    secrets: Mapping[str, str] = field(default_factory=dict)
-    """Env name -> Key Vault secret URI (``https://<vault>.vault.azure.net/secrets/<name>``,
-    latest version); fetched at boot with the identity, which may read exactly these."""
-    key_vault_id: pulumi.Input[str] | None = None
-    """The vault's resource id, the scope of the per-secret role assignments. Required with
-    ``secrets``."""
-    env_file: str = "/etc/immutable/app.env"
-    """Default: ``/etc/immutable/app.env`` (mode 0600)."""
-    restart_services: Sequence[str] = ()
-    """systemd units restarted after the env file is written. Default: none."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Default: none."""
-
-    def validate(self, check: Check) -> None:
-        if self.ssh_public_key is not None and (
-            not isinstance(self.ssh_public_key, str) or not self.ssh_public_key.startswith("ssh-")
-        ):
-            check.fail("ssh_public_key", self.ssh_public_key, "an OpenSSH public key ('ssh-...')")
-        check.matches("vm_size", self.vm_size, VM_SIZE, "e.g. 'Standard_B2s'")
-        check.int_range("capacity", self.capacity, 0, 1000)
-        check.int_range("max_batch_instance_percent", self.max_batch_instance_percent, 5, 100)
-        check.int_range(
-            "max_unhealthy_instance_percent", self.max_unhealthy_instance_percent, 5, 100
-        )
-        check.int_range(
-            "max_unhealthy_upgraded_instance_percent",
-            self.max_unhealthy_upgraded_instance_percent,
-            0,
-            100,
-        )
-        check.matches(
-            "pause_time_between_batches",
-            self.pause_time_between_batches,
-            DURATION,
-            "an ISO 8601 duration such as 'PT0S' or 'PT2M'",
-        )
-        for label in ("rollback_failed_instances_on_policy_breach", "max_surge"):
-            if not isinstance(getattr(self, label), bool):
-                check.fail(label, getattr(self, label), "True or False")
-        check.int_range("health_port", self.health_port, 1, 65535)
-        if not isinstance(self.health_path, str) or not self.health_path.startswith("/"):
-            check.fail("health_path", self.health_path, "a path starting with '/'")
-        for key, uri in self.secrets.items():
-            check.matches(f"secrets[{key!r}]", uri, SECRET_URI, "a Key Vault secret URI")
-        if self.secrets and self.key_vault_id is None:
-            check.fail("key_vault_id", None, "the vault's resource id when `secrets` are given")
-        check.string_map("tags", dict(self.tags))
-        validate_boot_config(
-            check, self.settings, {}, self.env_file, self.restart_services, max_base64=None
-        )
 
 
 class AzureScaleSetRelease(pulumi.ComponentResource):
@@ -158,15 +55,16 @@ class AzureScaleSetRelease(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check = Check("AzureScaleSetRelease", name)
-        if not isinstance(args, AzureScaleSetReleaseArgs):
-            check.fail("args", args, "an AzureScaleSetReleaseArgs")
-        args.validate(check)
+        args = build(AzureScaleSetReleaseArgs, args, check)
+        validate_azure_release(check, args)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         def child(args_type: type, **options: object) -> pulumi.ResourceOptions:
             return child_options(self, opts, args_type, **options)  # type: ignore[arg-type]
 
-        tags = {**args.tags, "ManagedBy": "immutable-components", "Release": name}
+        tags: dict[str, pulumi.Input[str]] = {**args.tags, "ManagedBy": MANAGED_BY, "Release": name}
+        if args.image_build_hash is not None:
+            tags["ImageBuildHash"] = args.image_build_hash
         admin_key: pulumi.Input[str]
         if args.ssh_public_key is not None:
             admin_key = args.ssh_public_key

@@ -15,118 +15,23 @@ Resources, all children of the component, in order:
                          runs the new template, not only until the API call returns)
 """
 
-from __future__ import annotations
-
 import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
 import pulumi_gcp as gcp
 
+from .._constants import MANAGED_BY
+from .._passdown import child_options
+from .._records import build
 from .._validate import Check
-from ._options import child_options
-from .boot_config import validate_boot_config
+from .args import GcpInstanceGroupReleaseArgs, validate_gcp_release
 
 __all__ = ["GcpInstanceGroupRelease", "GcpInstanceGroupReleaseArgs"]
 
 TYPE_TOKEN = "immutable:index:GcpInstanceGroupRelease"  # noqa: S105 (a type token)
 HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"]
-SECRET = re.compile(r"^(projects/[a-z0-9-]+/secrets/)?[A-Za-z0-9_-]{1,255}$")
-MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+$")
-REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
-NAME = re.compile(r"^[a-z][-a-z0-9]{1,18}[a-z0-9]$")
 _FETCHER = Path(__file__).with_name("_fetch_gcp.py")
-
-
-@dataclass(frozen=True, kw_only=True)
-class GcpInstanceGroupReleaseArgs:
-    """Inputs of :class:`GcpInstanceGroupRelease`."""
-
-    image: pulumi.Input[str]
-    """The image: a GoldenImage's ``image_id`` on GCP, or ``projects/<p>/global/images/<n>``."""
-    region: str
-    """The region of the managed instance group, e.g. ``europe-west1``."""
-    network: pulumi.Input[str]
-    """The VPC network (for the health-check firewall rule)."""
-    subnetwork: pulumi.Input[str]
-    """The subnetwork the instances use. Instances get no external IP."""
-    project: str | None = None
-    """Default: the provider's project."""
-    machine_type: str = "e2-small"
-    """Default: ``e2-small``."""
-    disk_size_gb: int | None = None
-    """Boot disk size. Default: the image's size."""
-    disk_type: str = "pd-balanced"
-    """Default: ``pd-balanced``."""
-    target_size: int = 3
-    """Instances, >= 0. Default: 3 (one per zone)."""
-    zone_count: int = 3
-    """Zones the regional group spreads over (GCP's default is 3); fixed surge and
-    unavailability must be 0 or at least this. Default: 3."""
-    max_surge: int = 3
-    """Extra instances created during a rollout: 0 or >= ``zone_count``. Default: 3."""
-    max_unavailable: int = 0
-    """Instances that may be down during a rollout: 0 or >= ``zone_count``; not 0 together
-    with ``max_surge``. Default: 0, capacity never drops."""
-    min_ready_sec: int = 60
-    """Seconds a new instance must be ready before the rollout continues, 0-3600. Default: 60."""
-    health_check_port: int = 8080
-    """Default: 8080."""
-    health_check_path: str = "/healthz"
-    """Default: ``/healthz``."""
-    initial_delay_sec: int = 300
-    """Seconds after boot before auto-healing judges an instance, 0-3600. Default: 300."""
-    settings: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Plain settings, in instance metadata (``immutable-config``). Never secrets."""
-    secrets: Mapping[str, str] = field(default_factory=dict)
-    """Env name -> Secret Manager secret (``name`` or ``projects/<p>/secrets/<name>``); the
-    latest version is read at boot. The service account may access exactly these."""
-    env_file: str = "/etc/immutable/app.env"
-    """Default: ``/etc/immutable/app.env`` (mode 0600)."""
-    restart_services: Sequence[str] = ()
-    """systemd units restarted after the env file is written. Default: none."""
-    labels: Mapping[str, str] = field(default_factory=dict)
-    """Labels on the template and its instances. Default: none."""
-    timeout_minutes: int = 30
-    """How long ``pulumi up`` waits for the group to be UPDATED. Default: 30."""
-
-    def validate(self, check: Check) -> None:
-        check.non_empty_str("image", self.image)
-        check.matches("region", self.region, REGION, "a GCP region such as 'europe-west1'")
-        check.matches("machine_type", self.machine_type, MACHINE_TYPE, "e.g. 'e2-small'")
-        if self.disk_size_gb is not None:
-            check.int_range("disk_size_gb", self.disk_size_gb, 10, 65536)
-        check.one_of("disk_type", self.disk_type, ("pd-balanced", "pd-ssd", "pd-standard"))
-        check.int_range("target_size", self.target_size, 0)
-        check.int_range("zone_count", self.zone_count, 1)
-        for label in ("max_surge", "max_unavailable"):
-            value = getattr(self, label)
-            check.int_range(label, value, 0)
-            if 0 < value < self.zone_count:
-                check.fail(label, value, f"0 or >= zone_count ({self.zone_count})")
-        if self.max_surge == 0 and self.max_unavailable == 0:
-            check.fail("max_unavailable", 0, "> 0 when max_surge is 0 (else nothing can roll)")
-        check.int_range("min_ready_sec", self.min_ready_sec, 0, 3600)
-        check.int_range("health_check_port", self.health_check_port, 1, 65535)
-        if not isinstance(self.health_check_path, str) or not self.health_check_path.startswith(
-            "/"
-        ):
-            check.fail("health_check_path", self.health_check_path, "a path starting with '/'")
-        check.int_range("initial_delay_sec", self.initial_delay_sec, 0, 3600)
-        check.int_range("timeout_minutes", self.timeout_minutes, 1)
-        for key, secret in self.secrets.items():
-            check.matches(f"secrets[{key!r}]", secret, SECRET, "a Secret Manager secret name")
-        check.string_map("labels", dict(self.labels))
-        # names, env file and units as on AWS (no user data limit: metadata allows 256 KB)
-        validate_boot_config(
-            check, self.settings, {}, self.env_file, self.restart_services, max_base64=None
-        )
-        for key in self.secrets:
-            if key in self.settings:
-                check.fail(f"secrets[{key!r}]", self.secrets[key], "a name not in `settings`")
 
 
 class GcpInstanceGroupRelease(pulumi.ComponentResource):
@@ -150,15 +55,8 @@ class GcpInstanceGroupRelease(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check = Check("GcpInstanceGroupRelease", name)
-        if not isinstance(args, GcpInstanceGroupReleaseArgs):
-            check.fail("args", args, "a GcpInstanceGroupReleaseArgs")
-        if not NAME.match(name):
-            check.fail(
-                "name",
-                name,
-                "3-20 characters: lower-case letters, digits and '-', starting with a letter",
-            )
-        args.validate(check)
+        args = build(GcpInstanceGroupReleaseArgs, args, check)
+        validate_gcp_release(check, args, name)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         def child(args_type: type, **options: object) -> pulumi.ResourceOptions:
@@ -230,7 +128,7 @@ class GcpInstanceGroupRelease(pulumi.ComponentResource):
             machine_type=args.machine_type,
             disks=[
                 {
-                    "source_image": args.image,
+                    "source_image": args.image_id,
                     "boot": True,
                     "auto_delete": True,
                     "disk_type": args.disk_type,
@@ -245,7 +143,7 @@ class GcpInstanceGroupRelease(pulumi.ComponentResource):
                 "enable_integrity_monitoring": True,
             },
             metadata=metadata,
-            labels={**args.labels, "managed-by": "immutable-components"},
+            labels={**args.labels, **_hash_label(args.image_build_hash), "managed-by": MANAGED_BY},
             tags=[name],
             project=project,
             region=args.region,
@@ -294,6 +192,13 @@ class GcpInstanceGroupRelease(pulumi.ComponentResource):
                 "service_account_email": self.service_account_email,
             }
         )
+
+
+def _hash_label(build_hash: pulumi.Input[str] | None) -> dict[str, pulumi.Input[str]]:
+    """``image-build-hash``: a label value has at most 63 characters (a SHA-256 has 64)."""
+    if build_hash is None:
+        return {}
+    return {"image-build-hash": pulumi.Output.from_input(build_hash).apply(lambda h: h[:63])}
 
 
 def _secret_path(secret: str, project: str | None) -> str:

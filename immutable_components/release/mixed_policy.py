@@ -22,12 +22,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._constants import MAX_INSTANCE_TYPES
+from .._patterns import INSTANCE_TYPE
 from .._validate import Check, is_unknown
 from .preferences import whole
 
 __all__ = [
     "DEFAULT_DISTRIBUTION",
-    "MAX_INSTANCE_TYPES",
     "describe",
     "desired_policy",
     "group_policy",
@@ -36,8 +37,6 @@ __all__ = [
     "targets",
     "validate_policy",
 ]
-
-MAX_INSTANCE_TYPES = 40  # LaunchTemplateOverrides: "up to 40 instance types per group"
 
 #: All On-Demand, in the order of the list: what LaunchTemplateRelease gives a mixed fleet.
 DEFAULT_DISTRIBUTION: Mapping[str, Any] = {
@@ -233,7 +232,13 @@ def _validate_overrides(check: Check, field: str, overrides: Any) -> None:
         instance_type = override["InstanceType"]
         if is_unknown(instance_type):
             check.fail(f"{at}.InstanceType", instance_type, "a plain instance type, not an Output")
-        check.instance_type(f"{at}.InstanceType", instance_type)
+        # The shape only: a type unknown to the SDK was warned about where it was given.
+        check.matches(
+            f"{at}.InstanceType",
+            instance_type,
+            INSTANCE_TYPE,
+            "an EC2 instance type, e.g. 'm7g.large'",
+        )
         if instance_type in seen:
             check.fail(f"{at}.InstanceType", instance_type, "an instance type not listed before")
         seen.add(instance_type)

@@ -5,13 +5,12 @@ the botocore ``autoscaling`` model and the RefreshPreferences API reference), wi
 chosen for immutable releases: skip matching and auto rollback on.
 """
 
-from __future__ import annotations
-
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._records import Defaulted, Record
 from .._validate import Check, is_unknown
 
 __all__ = [
@@ -19,6 +18,7 @@ __all__ = [
     "MAX_ALARMS",
     "MAX_DELAY_SECONDS",
     "RefreshPreferences",
+    "validate_preferences",
     "whole",
 ]
 
@@ -32,7 +32,7 @@ _CHECKPOINTS_ACCEPTED = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class RefreshPreferences:
+class RefreshPreferences(Record):
     """How an instance refresh replaces the group's instances: StartInstanceRefresh ``Preferences``.
 
     Every preference we send is sent explicitly, so a refresh does not depend on AWS's
@@ -41,7 +41,7 @@ class RefreshPreferences:
     ``bake_time``, alarms).
     """
 
-    min_healthy_percentage: int = 90
+    min_healthy_percentage: Defaulted[int] = 90
     """Share of the desired capacity kept in service and healthy while instances are replaced,
     0 to 100. Default: 90, so a group of 10 replaces one instance at a time."""
 
@@ -68,11 +68,11 @@ class RefreshPreferences:
     """Seconds to keep watching (status ``Baking``) after the last instance is replaced, 0 to
     172800; alarms can still fail and roll back the refresh then. Default: no bake time."""
 
-    skip_matching: bool = True
+    skip_matching: Defaulted[bool] = True
     """Leave instances that already run the target launch template version alone. Default:
     on (AWS's default is off), so a retried release replaces only what is left."""
 
-    auto_rollback: bool = True
+    auto_rollback: Defaulted[bool] = True
     """On failure (or an alarm), replace the new instances with the previous version again;
     the refresh then ends ``RollbackSuccessful`` and the update still fails. Default: on (AWS's
     default is off). Needs a numbered version and an AMI id (not an SSM parameter) in the
@@ -83,95 +83,21 @@ class RefreshPreferences:
     it back with ``auto_rollback``. Default: none, only failed launches and health checks fail
     a refresh."""
 
-    scale_in_protected_instances: str = "Wait"
+    scale_in_protected_instances: Defaulted[str] = "Wait"
     """What to do with instances protected from scale in: ``Refresh`` (replace them),
     ``Ignore`` (leave them on the old version) or ``Wait`` (wait up to an hour for the
     protection to be removed, then fail). Default: ``Wait``, as AWS."""
 
-    standby_instances: str = "Wait"
+    standby_instances: Defaulted[str] = "Wait"
     """What to do with instances in Standby: ``Terminate``, ``Ignore`` or ``Wait`` (up to an
     hour, then fail). Default: ``Wait``, as AWS."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         for name in ("checkpoint_percentages", "alarm_names"):
             value = getattr(self, name)
             if isinstance(value, list):
                 object.__setattr__(self, name, tuple(value))
-
-    def validate(self, check: Check, field: str = "preferences") -> None:
-        """Raise ComponentInputError for the first bad value, naming ``<field>.<name>``."""
-
-        def at(name: str) -> str:
-            return f"{field}.{name}"
-
-        low = self.min_healthy_percentage
-        check.int_range(at("min_healthy_percentage"), low, 0, 100)
-        high = self.max_healthy_percentage
-        if high is not None:
-            check.int_range(at("max_healthy_percentage"), high, 100, 200)
-            if not is_unknown(low) and not is_unknown(high) and high - low > 100:
-                check.fail(
-                    at("max_healthy_percentage"),
-                    high,
-                    f"at most 100 above min_healthy_percentage ({low}), i.e. <= {low + 100}",
-                )
-        if self.instance_warmup is not None:
-            check.int_range(at("instance_warmup"), self.instance_warmup, 0)
-        self._validate_checkpoints(check, at("checkpoint_percentages"))
-        if self.checkpoint_delay is not None:
-            if self.checkpoint_percentages is None:
-                check.fail(
-                    at("checkpoint_delay"),
-                    self.checkpoint_delay,
-                    "no value unless checkpoint_percentages is set",
-                )
-            check.int_range(at("checkpoint_delay"), self.checkpoint_delay, 0, MAX_DELAY_SECONDS)
-        if self.bake_time is not None:
-            check.int_range(at("bake_time"), self.bake_time, 0, MAX_DELAY_SECONDS)
-        for name in ("skip_matching", "auto_rollback"):
-            value = getattr(self, name)
-            if not is_unknown(value) and not isinstance(value, bool):
-                check.fail(at(name), value, "True or False")
-        self._validate_alarms(check, at("alarm_names"))
-        check.one_of(
-            at("scale_in_protected_instances"),
-            self.scale_in_protected_instances,
-            ("Refresh", "Ignore", "Wait"),
-        )
-        check.one_of(
-            at("standby_instances"), self.standby_instances, ("Terminate", "Ignore", "Wait")
-        )
-
-    def _validate_checkpoints(self, check: Check, name: str) -> None:
-        points = self.checkpoint_percentages
-        if points is None or is_unknown(points):
-            return
-        if isinstance(points, (str, bytes)) or not isinstance(points, Sequence) or not points:
-            check.fail(name, points, _CHECKPOINTS_ACCEPTED)
-        for index, point in enumerate(points):
-            check.int_range(f"{name}[{index}]", point, 1, 100)
-        if any(is_unknown(point) for point in points):
-            return
-        if any(later <= earlier for earlier, later in itertools.pairwise(points)):
-            check.fail(name, points, _CHECKPOINTS_ACCEPTED)
-        if points[-1] != 100:
-            check.fail(name, points, _CHECKPOINTS_ACCEPTED)
-
-    def _validate_alarms(self, check: Check, name: str) -> None:
-        alarms = self.alarm_names
-        if alarms is None or is_unknown(alarms):
-            return
-        if isinstance(alarms, (str, bytes)) or not isinstance(alarms, Sequence):
-            check.fail(name, alarms, f"a list of 1 to {MAX_ALARMS} CloudWatch alarm names")
-        if not 1 <= len(alarms) <= MAX_ALARMS:
-            check.fail(name, alarms, f"a list of 1 to {MAX_ALARMS} CloudWatch alarm names")
-        for index, alarm in enumerate(alarms):
-            check.non_empty_str(f"{name}[{index}]", alarm)
-            if isinstance(alarm, str) and len(alarm) > 255:
-                check.fail(f"{name}[{index}]", alarm, "an alarm name of at most 255 characters")
-        known = [alarm for alarm in alarms if not is_unknown(alarm)]
-        if len(set(known)) != len(known):
-            check.fail(name, alarms, "alarm names without repeats")
 
     def minimum_wait_seconds(self) -> int:
         """Seconds every refresh with these preferences pauses on purpose (checkpoints, bake).
@@ -215,7 +141,7 @@ class RefreshPreferences:
         return api
 
     @classmethod
-    def from_api(cls, api: Mapping[str, Any]) -> RefreshPreferences:
+    def from_api(cls, api: Mapping[str, Any]) -> "RefreshPreferences":
         """Rebuild from :meth:`to_api`'s dict, e.g. as the engine hands it back.
 
         The engine carries numbers as floats; whole floats become ints again, since botocore
@@ -236,6 +162,84 @@ class RefreshPreferences:
             scale_in_protected_instances=api.get("ScaleInProtectedInstances", "Wait"),
             standby_instances=api.get("StandbyInstances", "Wait"),
         )
+
+
+def validate_preferences(
+    check: Check, prefs: RefreshPreferences, field: str = "preferences"
+) -> None:
+    """Raise ComponentInputError for the first bad value, naming ``<field>.<name>``."""
+
+    def at(name: str) -> str:
+        return f"{field}.{name}"
+
+    low = prefs.min_healthy_percentage
+    check.int_range(at("min_healthy_percentage"), low, 0, 100)
+    high = prefs.max_healthy_percentage
+    if high is not None:
+        check.int_range(at("max_healthy_percentage"), high, 100, 200)
+        if not is_unknown(low) and not is_unknown(high) and high - low > 100:
+            check.fail(
+                at("max_healthy_percentage"),
+                high,
+                f"at most 100 above min_healthy_percentage ({low}), i.e. <= {low + 100}",
+            )
+    if prefs.instance_warmup is not None:
+        check.int_range(at("instance_warmup"), prefs.instance_warmup, 0)
+    _validate_checkpoints(check, prefs, at("checkpoint_percentages"))
+    if prefs.checkpoint_delay is not None:
+        if prefs.checkpoint_percentages is None:
+            check.fail(
+                at("checkpoint_delay"),
+                prefs.checkpoint_delay,
+                "no value unless checkpoint_percentages is set",
+            )
+        check.int_range(at("checkpoint_delay"), prefs.checkpoint_delay, 0, MAX_DELAY_SECONDS)
+    if prefs.bake_time is not None:
+        check.int_range(at("bake_time"), prefs.bake_time, 0, MAX_DELAY_SECONDS)
+    for name in ("skip_matching", "auto_rollback"):
+        value = getattr(prefs, name)
+        if not is_unknown(value) and not isinstance(value, bool):
+            check.fail(at(name), value, "True or False")
+    _validate_alarms(check, prefs, at("alarm_names"))
+    check.one_of(
+        at("scale_in_protected_instances"),
+        prefs.scale_in_protected_instances,
+        ("Refresh", "Ignore", "Wait"),
+    )
+    check.one_of(at("standby_instances"), prefs.standby_instances, ("Terminate", "Ignore", "Wait"))
+
+
+def _validate_checkpoints(check: Check, prefs: RefreshPreferences, name: str) -> None:
+    points = prefs.checkpoint_percentages
+    if points is None or is_unknown(points):
+        return
+    if isinstance(points, (str, bytes)) or not isinstance(points, Sequence) or not points:
+        check.fail(name, points, _CHECKPOINTS_ACCEPTED)
+    for index, point in enumerate(points):
+        check.int_range(f"{name}[{index}]", point, 1, 100)
+    if any(is_unknown(point) for point in points):
+        return
+    if any(later <= earlier for earlier, later in itertools.pairwise(points)):
+        check.fail(name, points, _CHECKPOINTS_ACCEPTED)
+    if points[-1] != 100:
+        check.fail(name, points, _CHECKPOINTS_ACCEPTED)
+
+
+def _validate_alarms(check: Check, prefs: RefreshPreferences, name: str) -> None:
+    alarms = prefs.alarm_names
+    if alarms is None or is_unknown(alarms):
+        return
+    if isinstance(alarms, (str, bytes)) or not isinstance(alarms, Sequence):
+        check.fail(name, alarms, f"a list of 1 to {MAX_ALARMS} CloudWatch alarm names")
+    if not 1 <= len(alarms) <= MAX_ALARMS:
+        check.fail(name, alarms, f"a list of 1 to {MAX_ALARMS} CloudWatch alarm names")
+    for index, alarm in enumerate(alarms):
+        check.non_empty_str(f"{name}[{index}]", alarm)
+        if isinstance(alarm, str) and len(alarm) > 255:
+            check.fail(f"{name}[{index}]", alarm, "an alarm name of at most 255 characters")
+    known = [alarm for alarm in alarms if not is_unknown(alarm)]
+    if len(set(known)) != len(known):
+        check.fail(name, alarms, "alarm names without repeats")
 
 
 def _as_list(value: Any) -> Any:

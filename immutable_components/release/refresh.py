@@ -59,13 +59,12 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from botocore.config import Config
 
 from .._aws_identity import Identity, acting_as, caller
 from .._validate import Check, is_unknown
 from ..errors import AwsIdentityError, RolloutTargetMissing
 from .mixed_policy import plain, validate_policy
-from .preferences import RefreshPreferences, whole
+from .preferences import RefreshPreferences, validate_preferences, whole
 from .rollout import start_refresh, wait_for_refresh
 
 __all__ = ["InstanceRefresh", "InstanceRefreshArgs", "InstanceRefreshProvider"]
@@ -175,7 +174,7 @@ class InstanceRefreshArgs:
                 "('$Latest' and '$Default' never start a refresh)",
             )
         validate_policy(check, "mixed_instances_policy", self.mixed_instances_policy)
-        self.preferences.validate(check, "preferences")
+        validate_preferences(check, self.preferences, "preferences")
         if region is None:
             check.fail("region", region, "an AWS region, or the stack config `aws:region`")
         check.aws_region("region", region)
@@ -305,6 +304,8 @@ def aws_session(identity: Identity, group: str) -> Any:
 
 def autoscaling_client(session: Any) -> Any:
     """An autoscaling client with standard retries (throttling during a long wait)."""
+    from botocore.config import Config  # only where a rollout runs (the provider's process)
+
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
     return session.client("autoscaling", config=config)
 

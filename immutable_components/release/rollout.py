@@ -26,8 +26,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from ..errors import RolloutConflict, RolloutFailed, RolloutTimeout
 from .mixed_policy import describe, desired_policy, targets
 from .preferences import RefreshPreferences
@@ -114,6 +112,8 @@ def start_refresh(
         asg_name, launch_template_id, version, preferences, mixed_instances_policy
     )
     wanted = request["DesiredConfiguration"]
+    from botocore.exceptions import ClientError  # only where a rollout runs
+
     for _attempt in range(2):
         try:
             return str(client.start_instance_refresh(**request)["InstanceRefreshId"])

@@ -78,7 +78,7 @@ def single_fleet(s: Settings, app: GoldenImage):
         return ic.GcpInstanceGroupRelease(
             "app-fleet",
             ic.GcpInstanceGroupReleaseArgs(
-                image=app.image_id,
+                image_id=app.image_id,
                 region=pulumi.Config("gcp").require("region"),
                 network=s.require("gcpNetwork"),
                 subnetwork=s.require("gcpSubnetwork"),

@@ -130,16 +130,43 @@ def test_load_balancer_probe_replaces_the_extension(pulumi_mocks):
         ({"pause_time_between_batches": "2 minutes"}, "pause_time_between_batches"),
         ({"ssh_public_key": "password"}, "ssh_public_key"),
         ({"vm_size": "B2s"}, "vm_size"),
-        ({"secrets": {"DB": "https://example.com/db"}}, r"secrets\['DB'\]"),
+        ({"secrets": {"DB": "https://example.com/db"}}, "secrets['DB']"),
         ({"key_vault_id": None}, "key_vault_id"),
-        ({"rollback_failed_instances_on_policy_breach": "yes"}, "rollback_failed"),
+        (
+            {"rollback_failed_instances_on_policy_breach": "yes"},
+            "rollback_failed_instances_on_policy_breach",
+        ),
+        ({"max_surge": "yes"}, "max_surge"),
         ({"capacity": -1}, "capacity"),
+        ({"capacity": 1001}, "capacity"),
+        ({"image_id": ""}, "image_id"),
+        ({"image_build_hash": ""}, "image_build_hash"),
+        ({"zones": ["1", None]}, "zones[1]"),
+        ({"settings": {"A": None}}, "settings['A']"),
+        ({"tags": {"Team": None}}, "tags['Team']"),
+        ({"load_balancer_backend_pool_ids": [None]}, "load_balancer_backend_pool_ids[0]"),
+        ({"health_path": "healthz"}, "health_path"),
+        ({"image_id": "app-43f4a4fd"}, "image_id"),  # a name, not a resource id
+        ({"image_id": VAULT}, "image_id"),  # a resource id of another type
+        ({"subnet_id": "apps"}, "subnet_id"),
+        ({"key_vault_id": "app-kv"}, "key_vault_id"),
+        ({"load_balancer_probe_id": "http"}, "load_balancer_probe_id"),
+        ({"load_balancer_backend_pool_ids": [SUBNET]}, "load_balancer_backend_pool_ids[0]"),
     ],
 )
 def test_bad_inputs_are_refused(pulumi_mocks, changes, field):
-    with pytest.raises(ComponentInputError, match=field):
+    """Each bad input fails on exactly its own field (not a prefix of it in the message)."""
+    with pytest.raises(ComponentInputError) as info:
         Release("web", replace(BASE, **changes))
+    assert info.value.field == field
+    assert info.value.component == "AzureScaleSetRelease 'web'"
     assert pulumi_mocks.resources == []
+
+
+def test_a_record_of_another_type_is_refused(pulumi_mocks):
+    with pytest.raises(ComponentInputError) as info:
+        Release("web", {"image": "x"})
+    assert (info.value.field, info.value.value) == ("image", "x")
 
 
 def test_without_a_key_the_admin_gets_one_nobody_holds(pulumi_mocks):

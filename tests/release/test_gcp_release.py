@@ -15,7 +15,7 @@ Release, Args = gcp_release.GcpInstanceGroupRelease, gcp_release.GcpInstanceGrou
 
 IMAGE = "projects/mock-project/global/images/app-43f4a4fdd98259eb"
 BASE = Args(
-    image=IMAGE,
+    image_id=IMAGE,
     region="europe-west1",
     network="projects/mock-project/global/networks/main",
     subnetwork="projects/mock-project/regions/europe-west1/subnetworks/apps",
@@ -162,18 +162,48 @@ def test_ignore_changes_reach_the_group(pulumi_mocks):
         ({"target_size": -1}, "target_size"),
         ({"health_check_path": "healthz"}, "health_check_path"),
         ({"health_check_port": 70000}, "health_check_port"),
-        ({"secrets": {"DB": "projects/p/secrets/"}}, r"secrets\['DB'\]"),
+        ({"secrets": {"DB": "projects/p/secrets/"}}, "secrets['DB']"),
         ({"settings": {"bad-name": "x"}}, "settings key"),
+        ({"settings": {"A": None}}, "settings['A']"),
+        ({"labels": {"team": None}}, "labels['team']"),
+        ({"restart_services": [None]}, "restart_services[0]"),
         ({"disk_type": "nvme"}, "disk_type"),
+        ({"disk_size_gb": 9}, "disk_size_gb"),
         ({"timeout_minutes": 0}, "timeout_minutes"),
+        ({"image_id": ""}, "image_id"),
+        ({"image_id": "app-43f4a4fdd98259eb"}, "image_id"),  # a name, not a link
+        ({"image_build_hash": ""}, "image_build_hash"),
+        ({"network": "main"}, "network"),
+        ({"network": "projects/mock-project/regions/europe-west1/subnetworks/apps"}, "network"),
+        ({"subnetwork": "apps"}, "subnetwork"),
+        ({"subnetwork": "projects/mock-project/regions/us-east1/subnetworks/apps"}, "subnetwork"),
     ],
 )
 def test_bad_inputs_are_refused(pulumi_mocks, changes, field):
-    with pytest.raises(ComponentInputError, match=field):
+    """Each bad input fails on exactly its own field (not any message mentioning it)."""
+    with pytest.raises(ComponentInputError) as info:
         Release("web", replace(BASE, **changes))
+    assert info.value.field == field
+    assert info.value.component == "GcpInstanceGroupRelease 'web'"
     assert pulumi_mocks.resources == []
 
 
+def test_self_links_and_families_are_accepted(pulumi_mocks):
+    api = "https://www.googleapis.com/compute/v1/"
+    Release(
+        "web",
+        replace(
+            BASE,
+            image_id=api + "projects/debian-cloud/global/images/family/debian-12",
+            network=api + "projects/mock-project/global/networks/main",
+            subnetwork=api + "projects/mock-project/regions/europe-west1/subnetworks/apps",
+        ),
+    )
+    template = pulumi_mocks.one(TEMPLATE)
+    assert template.inputs["disks"][0]["sourceImage"].endswith("/family/debian-12")
+
+
 def test_bad_name_is_refused(pulumi_mocks):
-    with pytest.raises(ComponentInputError, match="name"):
+    with pytest.raises(ComponentInputError) as info:
         Release("Web_1", BASE)
+    assert (info.value.field, info.value.value) == ("name", "Web_1")

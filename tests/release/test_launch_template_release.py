@@ -30,7 +30,7 @@ LT = "aws:ec2/launchTemplate:LaunchTemplate"
 ASG = "aws:autoscaling/group:Group"
 REFRESH = "pulumi-python:dynamic/immutable:InstanceRefresh"
 BASE = LaunchTemplateReleaseArgs(
-    image=AMI,
+    image_id=AMI,
     subnet_ids=SUBNETS,
     security_group_ids=[SG],
     version="1.2.3",
@@ -231,7 +231,9 @@ def test_instance_role_may_read_exactly_the_referenced_secrets(pulumi_mocks):
     assert "managedPolicyArns" not in role.inputs
     policy = pulumi_mocks.one("aws:iam/rolePolicy:RolePolicy", "web-secrets")
     role_name = policy.inputs["role"]
-    assert role_name.startswith("web-role-")
+    # The policy is the role's own (its name, from the role's ARN), not merely a similar name.
+    role_arn = pulumi_mocks.resolve(component.instance_role_arn)
+    assert role_arn == f"arn:aws:iam::{ACCOUNT}:role/{role_name}"
     assert role.urn in policy.dependencies
     document = json.loads(policy.inputs["policy"])
     assert document["Statement"] == [
@@ -312,7 +314,7 @@ def test_default_security_group_has_no_inbound_rules(pulumi_mocks):
 
 
 def test_instance_type_list_is_a_mixed_instances_policy(pulumi_mocks):
-    component = release(pulumi_mocks, replace(BASE, instance_type=["m7g.large", "m6g.large"]))
+    component = release(pulumi_mocks, replace(BASE, instance_types=["m7g.large", "m6g.large"]))
     asg = pulumi_mocks.one(ASG, "web-asg")
     lt_id = pulumi_mocks.resolve(component.launch_template_id)
     assert "launchTemplate" not in asg.inputs
@@ -340,7 +342,7 @@ def test_instance_type_list_rolls_out_the_whole_policy_without_a_warning(pulumi_
     warnings = []
     monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: warnings.append(msg))
     types = ["m7g.large", "m6g.large", "c7g.large"]
-    component = release(pulumi_mocks, replace(BASE, instance_type=types))
+    component = release(pulumi_mocks, replace(BASE, instance_types=types))
     refresh = pulumi_mocks.one(REFRESH, "web-rollout")
     assert refresh.inputs["launchTemplateId"] == pulumi_mocks.resolve(component.launch_template_id)
     assert refresh.inputs["launchTemplateVersion"] == 1
@@ -359,7 +361,7 @@ def test_instance_type_list_rolls_out_the_whole_policy_without_a_warning(pulumi_
 
 
 def test_a_single_instance_type_rolls_out_the_launch_template_alone(pulumi_mocks):
-    release(pulumi_mocks, replace(BASE, instance_type=["m7g.large"]))
+    release(pulumi_mocks, replace(BASE, instance_types=["m7g.large"]))
     refresh = pulumi_mocks.one(REFRESH, "web-rollout")
     assert refresh.inputs.get("mixedInstancesPolicy") is None
     assert "mixedInstancesPolicy" not in pulumi_mocks.one(ASG, "web-asg").inputs
@@ -375,7 +377,7 @@ def test_volumes_and_overrides(pulumi_mocks):
             root_volume_iops=4000,
             root_volume_throughput=250,
             ebs_kms_key_id="alias/ebs",
-            extra_volumes=[EbsVolume(device_name="/dev/sdf", size_gib=100, volume_type="st1")],
+            extra_volumes=[EbsVolume(device_name="/dev/sdf", size_gib=125, volume_type="st1")],
             detailed_monitoring=True,
             launch_template_overrides={"ebs_optimized": "true", "monitoring": {"enabled": False}},
         ),
@@ -400,7 +402,7 @@ def test_volumes_and_overrides(pulumi_mocks):
                 "encrypted": "true",
                 "deleteOnTermination": "true",
                 "volumeType": "st1",
-                "volumeSize": 100,
+                "volumeSize": 125,
                 "kmsKeyId": "alias/ebs",
             },
         },
@@ -453,16 +455,22 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"image": "ami-123"}, "image"),
+        ({"image_id": "ami-123"}, "image_id"),
+        ({"image_id": None}, "image_id"),
         ({"instance_type": "t3micro"}, "instance_type"),
-        ({"instance_type": ["m7g.large", "M6G"]}, r"instance_type\[1\]"),
-        ({"instance_type": []}, "instance_type"),
-        ({"instance_type": ["t3.micro", "t3.micro"]}, "instance_type"),
-        ({"instance_type": [f"m{i}.large" for i in range(41)]}, "at most 40 types"),
+        ({"instance_types": ["m7g.large", "M6G"]}, "instance_types[1]"),
+        ({"instance_types": []}, "instance_types"),
+        ({"instance_types": "m7g.large"}, "instance_types"),
+        ({"instance_types": ["t3.micro", "t3.micro"]}, "instance_types"),
+        ({"instance_types": [f"m{i}.large" for i in range(41)]}, "instance_types"),
+        ({"instance_type": "m7g.large", "instance_types": ["m6g.large"]}, "instance_types"),
         ({"subnet_ids": []}, "subnet_ids"),
+        ({"subnet_ids": None}, "subnet_ids"),
+        ({"subnet_ids": [None]}, "subnet_ids[0]"),
         ({"subnet_ids": "subnet-0123456789abcdef0"}, "subnet_ids"),
-        ({"subnet_ids": ["sn-1"]}, r"subnet_ids\[0\]"),
-        ({"security_group_ids": ["default"]}, r"security_group_ids\[0\]"),
+        ({"subnet_ids": ["sn-1"]}, "subnet_ids[0]"),
+        ({"security_group_ids": ["default"]}, "security_group_ids[0]"),
+        ({"security_group_ids": [SG, None]}, "security_group_ids[1]"),
         ({"min_size": 3, "max_size": 2}, "min_size"),
         ({"min_size": -1}, "min_size"),
         ({"max_size": -1, "min_size": 0}, "max_size"),
@@ -472,7 +480,7 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
         ({"health_check_type": "ELB"}, "health_check_type"),
         ({"wait_for_elb_capacity": 1}, "wait_for_elb_capacity"),
         ({"target_group_arns": [TG], "min_elb_capacity": 3}, "min_elb_capacity"),
-        ({"target_group_arns": ["arn:aws:ec2:us-east-1:1:x/y"]}, r"target_group_arns\[0\]"),
+        ({"target_group_arns": ["arn:aws:ec2:us-east-1:1:x/y"]}, "target_group_arns[0]"),
         ({"wait_for_capacity_timeout": "10 minutes"}, "wait_for_capacity_timeout"),
         (
             {"instance_maintenance_policy": InstanceMaintenancePolicy(min_healthy_percentage=101)},
@@ -501,9 +509,12 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
         ({"refresh_timeout_minutes": 0}, "refresh_timeout_minutes"),
         ({"refresh_role_arn": "deployer"}, "refresh_role_arn"),
         ({"region": "Europe"}, "region"),
+        ({"region": "eu-west-9"}, "region"),  # well-formed, but no such region
+        ({"region": "us-east-1a"}, "region"),  # an availability zone
         ({"settings": {"BIG": "x" * 17_000}}, "settings"),
-        ({"secrets": {"DB": "vault:db"}}, r"secrets\['DB'\]"),
-        ({"secrets": {"DB": "/immutable/dev/db"}}, r"secrets\['DB'\]"),
+        ({"settings": {"A": None}}, "settings['A']"),
+        ({"secrets": {"DB": "vault:db"}}, "secrets['DB']"),
+        ({"secrets": {"DB": "/immutable/dev/db"}}, "secrets['DB']"),
         ({"secrets_kms_key_arn": "alias/app"}, "secrets_kms_key_arn"),
         (
             {"secrets_kms_key_arn": f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/app"},
@@ -511,12 +522,47 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
         ),
         ({"root_volume_type": "gp4"}, "root_volume_type"),
         ({"root_volume_size_gib": 0}, "root_volume_size_gib"),
+        ({"root_volume_size_gib": 65537}, "root_volume_size_gib"),
+        ({"root_volume_type": "gp2", "root_volume_size_gib": 16385}, "root_volume_size_gib"),
         ({"root_volume_type": "gp2", "root_volume_iops": 3000}, "root_volume_iops"),
-        ({"root_volume_throughput": 2000}, "root_volume_throughput"),
+        ({"root_volume_iops": 2999}, "root_volume_iops"),
+        ({"root_volume_iops": 80001}, "root_volume_iops"),
+        ({"root_volume_size_gib": 8, "root_volume_iops": 5000}, "root_volume_iops"),  # 500/GiB
+        ({"root_volume_type": "io1"}, "root_volume_iops"),  # io1/io2 require IOPS
+        (
+            {"root_volume_type": "io1", "root_volume_size_gib": 3, "root_volume_iops": 100},
+            "root_volume_size_gib",
+        ),
+        (
+            {"root_volume_type": "io1", "root_volume_size_gib": 100, "root_volume_iops": 64001},
+            "root_volume_iops",
+        ),
+        (
+            {"root_volume_type": "io1", "root_volume_size_gib": 10, "root_volume_iops": 501},
+            "root_volume_iops",
+        ),
+        (
+            {"root_volume_type": "io2", "root_volume_size_gib": 300, "root_volume_iops": 256001},
+            "root_volume_iops",
+        ),
+        (
+            {"root_volume_type": "io2", "root_volume_size_gib": 4, "root_volume_iops": 99},
+            "root_volume_iops",
+        ),
+        ({"root_volume_type": "st1", "root_volume_size_gib": 124}, "root_volume_size_gib"),
+        ({"root_volume_type": "sc1", "root_volume_size_gib": 16385}, "root_volume_size_gib"),
+        ({"root_volume_type": "standard", "root_volume_size_gib": 1025}, "root_volume_size_gib"),
+        ({"root_volume_throughput": 124}, "root_volume_throughput"),
+        ({"root_volume_throughput": 2001}, "root_volume_throughput"),
+        ({"root_volume_throughput": 751}, "root_volume_throughput"),  # 0.25 MiB/s per IOPS
+        (
+            {"root_volume_type": "gp2", "root_volume_throughput": 125},
+            "root_volume_throughput",
+        ),
         ({"root_device_name": "xvda"}, "root_device_name"),
         (
             {"extra_volumes": [EbsVolume(device_name="/dev/sda1", size_gib=10)]},
-            r"extra_volumes\[0\].device_name",
+            "extra_volumes[0].device_name",
         ),
         (
             {
@@ -525,20 +571,37 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
                     EbsVolume(device_name="/dev/sdf", size_gib=20),
                 ]
             },
-            r"extra_volumes\[1\].device_name",
+            "extra_volumes[1].device_name",
         ),
         (
             {
                 "extra_volumes": [
                     EbsVolume(
-                        device_name="/dev/sdf", size_gib=10, throughput=200, volume_type="io2"
+                        device_name="/dev/sdf",
+                        size_gib=10,
+                        iops=1000,
+                        throughput=200,
+                        volume_type="io2",
                     )
                 ]
             },
-            r"extra_volumes\[0\].throughput",
+            "extra_volumes[0].throughput",
         ),
-        ({"launch_template_overrides": {"name": "web"}}, "launch_template_overrides"),
+        (
+            {"extra_volumes": [EbsVolume(device_name="/dev/sdf", size_gib=100, volume_type="st1")]},
+            "extra_volumes[0].size_gib",
+        ),
+        (
+            {"extra_volumes": [EbsVolume(device_name="/dev/sdf", size_gib=4, volume_type="io2")]},
+            "extra_volumes[0].iops",
+        ),
+        ({"extra_volumes": [None]}, "extra_volumes[0]"),
+        ({"launch_template_overrides": {"name": "web"}}, "launch_template_overrides['name']"),
         ({"launch_template_overrides": {"nonsense": 1}}, "launch_template_overrides key"),
+        (
+            {"launch_template_overrides": {"user_data": "IyEvYmluL2Jhc2g="}},
+            "launch_template_overrides['user_data']",
+        ),
         ({"instance_profile_name": ""}, "instance_profile_name"),
         (
             {
@@ -547,14 +610,84 @@ def test_outputs_are_all_set_and_registered(pulumi_mocks):
             },
             "role_policy_arns",
         ),
+        ({"role_policy_arns": [f"arn:aws:iam::{ACCOUNT}:role/app"]}, "role_policy_arns[0]"),
+        ({"role_policy_arns": ["arn:aws:s3:::bucket"]}, "role_policy_arns[0]"),
+        ({"role_policy_arns": ["AmazonSSMManagedInstanceCore"]}, "role_policy_arns[0]"),
         ({"detailed_monitoring": "yes"}, "detailed_monitoring"),
-        ({"tags": {"Team": 1}}, "tags"),
+        ({"tags": {"Team": 1}}, "tags['Team']"),
+        ({"tags": {"Team": None}}, "tags['Team']"),
+        ({"restart_services": [None]}, "restart_services[0]"),
     ],
 )
 def test_bad_inputs_are_refused_at_construction(pulumi_mocks, changes, field):
-    with pytest.raises(ComponentInputError, match=field):
+    """Each bad input fails on exactly its own field (not any message mentioning it)."""
+    with pytest.raises(ComponentInputError) as info:
         LaunchTemplateRelease("web", replace(BASE, **changes))
+    assert info.value.field == field
+    assert info.value.component == "LaunchTemplateRelease 'web'"
     assert pulumi_mocks.resources == []
+
+
+def test_none_for_a_collection_names_the_field_through_the_provider_dict(pulumi_mocks):
+    inputs = {"image_id": AMI, "subnet_ids": SUBNETS, "security_group_ids": None}
+    LaunchTemplateRelease("web", {**inputs, "subnet_ids": SUBNETS})  # None is the default
+    with pytest.raises(ComponentInputError) as info:
+        LaunchTemplateRelease("web2", {**inputs, "subnet_ids": None})
+    assert (info.value.field, info.value.value) == ("subnet_ids", None)
+
+
+def test_aws_managed_policies_are_accepted(pulumi_mocks):
+    managed = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    own = f"arn:aws:iam::{ACCOUNT}:policy/app-extra"
+    gov = "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEC2RoleforSSM"
+    release(pulumi_mocks, replace(BASE, role_policy_arns=[managed, own, gov]))
+    attached = [
+        r.inputs["policyArn"]
+        for r in pulumi_mocks.resources
+        if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+    ]
+    assert attached == [managed, own, gov]
+
+
+def test_volume_limits_accept_the_extremes(pulumi_mocks):
+    release(
+        pulumi_mocks,
+        replace(
+            BASE,
+            root_device_name="/dev/xvda",
+            root_volume_size_gib=65536,
+            root_volume_iops=80000,
+            root_volume_throughput=2000,
+            extra_volumes=[
+                EbsVolume(device_name="/dev/sdf", size_gib=4, volume_type="io2", iops=4000),
+                EbsVolume(device_name="/dev/sdg", size_gib=125, volume_type="sc1"),
+                EbsVolume(device_name="/dev/sdh", size_gib=1, iops=3000, throughput=750),
+            ],
+        ),
+    )
+    volumes = pulumi_mocks.one(LT).inputs["blockDeviceMappings"]
+    assert [v["ebs"].get("volumeSize") for v in volumes] == [65536, 4, 125, 1]
+
+
+def test_user_data_override_without_boot_settings_is_taken_whole(pulumi_mocks):
+    bare = replace(BASE, settings={}, secrets={}, restart_services=())
+    release(pulumi_mocks, replace(bare, launch_template_overrides={"user_data": "IyEvYmluL3No"}))
+    assert pulumi_mocks.one(LT).inputs["userData"] == "IyEvYmluL3No"
+
+
+def test_an_instance_type_newer_than_the_sdk_is_a_warning_not_an_error(pulumi_mocks):
+    from immutable_components._validate import ComponentInputWarning
+
+    with pytest.warns(ComponentInputWarning, match=r"`instance_type` = 'm99x\.large'.*family"):
+        release(pulumi_mocks, replace(BASE, instance_type="m99x.large"))
+    assert pulumi_mocks.one(LT).inputs["instanceType"] == "m99x.large"
+    with pytest.warns(ComponentInputWarning, match=r"`instance_types\[1\]` = 't3\.giant'"):
+        release(pulumi_mocks, replace(BASE, instance_types=["t3.large", "t3.giant"]), name="b")
+
+
+def test_known_instance_types_give_no_warning(pulumi_mocks, recwarn):
+    release(pulumi_mocks, replace(BASE, instance_types=["m7g.large", "c7i-flex.large"]))
+    assert [w for w in recwarn if "instance" in str(w.message)] == []
 
 
 def test_error_names_component_value_and_fix(pulumi_mocks):
@@ -567,7 +700,7 @@ def test_error_names_component_value_and_fix(pulumi_mocks):
 
 def test_unknown_values_are_left_to_the_provider(pulumi_mocks):
     image = pulumi.Output.from_input("ami-0123456789abcdef0").apply(lambda v: v)
-    release(pulumi_mocks, replace(BASE, image=image, settings={"URL": image}))
+    release(pulumi_mocks, replace(BASE, image_id=image, settings={"URL": image}))
     assert pulumi_mocks.one(LT).inputs["imageId"] == AMI
 
 
@@ -659,3 +792,13 @@ def test_a_bad_explicit_provider_setting_reaches_the_rollout_as_is(pulumi_mocks)
         InstanceRefreshProvider().identity(
             {"autoScalingGroupName": "web-asg", "region": "eu-west-1", "identity": identity}
         )
+
+
+def test_the_launch_template_signature_is_read_only_for_overrides(pulumi_mocks):
+    from immutable_components.release import args as release_args
+
+    release_args.launch_template_fields.cache_clear()
+    release(pulumi_mocks)
+    assert release_args.launch_template_fields.cache_info().currsize == 0
+    release(pulumi_mocks, replace(BASE, launch_template_overrides={"ebs_optimized": "true"}), "b")
+    assert "ebs_optimized" in release_args.launch_template_fields()

@@ -14,7 +14,7 @@ from immutable_components.testing import mocked
 AMI = "ami-0123456789abcdef0"
 OTHER_AMI = "ami-0fedcba9876543210"
 ARGS = LaunchTemplateReleaseArgs(
-    image=AMI,
+    image_id=AMI,
     subnet_ids=["subnet-0123456789abcdef0"],
     security_group_ids=["sg-0123456789abcdef0"],
     secrets={"DB_PASSWORD": "ssm:/app/db-password"},
@@ -50,7 +50,7 @@ def test_same_question_same_provider_is_asked_once():
 def test_other_arguments_are_asked_again():
     with mocked() as run:
         LaunchTemplateRelease("a", ARGS)
-        LaunchTemplateRelease("b", replace(ARGS, image=OTHER_AMI))
+        LaunchTemplateRelease("b", replace(ARGS, image_id=OTHER_AMI))
         run.settle()
         images = [a["filters"][0]["values"] for t, a in run.mocks.invokes if t == GET_AMI]
         assert images == [[AMI], [OTHER_AMI]]
@@ -59,8 +59,8 @@ def test_other_arguments_are_asked_again():
 def test_an_output_argument_is_never_shared():
     with mocked() as run:
         image = pulumi.Output.from_input(AMI)
-        LaunchTemplateRelease("a", replace(ARGS, image=image))
-        LaunchTemplateRelease("b", replace(ARGS, image=image))
+        LaunchTemplateRelease("a", replace(ARGS, image_id=image))
+        LaunchTemplateRelease("b", replace(ARGS, image_id=image))
         run.settle()
         assert _count(run, GET_AMI) == 2
 

@@ -7,7 +7,7 @@ import pytest
 
 from immutable_components._validate import Check
 from immutable_components.errors import ComponentInputError
-from immutable_components.release.preferences import RefreshPreferences
+from immutable_components.release.preferences import RefreshPreferences, validate_preferences
 
 
 def check() -> Check:
@@ -68,13 +68,13 @@ BAD = [
 @pytest.mark.parametrize(("field", "kwargs", "accepted"), BAD)
 def test_bad_preference_is_rejected_by_name(field, kwargs, accepted):
     with pytest.raises(ComponentInputError, match=rf"`preferences\.{field}` = .*{accepted}") as e:
-        RefreshPreferences(**kwargs).validate(check())
+        validate_preferences(check(), RefreshPreferences(**kwargs))
     assert e.value.component == "InstanceRefresh 'web-blue'"
 
 
 def test_the_field_prefix_follows_the_caller():
     with pytest.raises(ComponentInputError, match=r"`rollout\.bake_time`"):
-        RefreshPreferences(bake_time=-1).validate(check(), field="rollout")
+        validate_preferences(check(), RefreshPreferences(bake_time=-1), field="rollout")
 
 
 @pytest.mark.parametrize(
@@ -93,12 +93,12 @@ def test_the_field_prefix_follows_the_caller():
     ],
 )
 def test_good_preferences_pass(kwargs):
-    RefreshPreferences(**kwargs).validate(check())
+    validate_preferences(check(), RefreshPreferences(**kwargs))
 
 
 def test_unknown_values_are_skipped():
     unknown = pulumi.Output.from_input("web-5xx")
-    RefreshPreferences(alarm_names=[unknown, "web-latency"]).validate(check())
+    validate_preferences(check(), RefreshPreferences(alarm_names=[unknown, "web-latency"]))
 
 
 def test_defaults_as_api_preferences():

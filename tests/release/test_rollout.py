@@ -54,6 +54,9 @@ def test_statuses_cover_the_model_exactly(client):
     assert set(model.enum) == SUCCEEDED_STATUSES | FAILED_STATUSES | ACTIVE_STATUSES
     assert not SUCCEEDED_STATUSES & FAILED_STATUSES
     assert not (SUCCEEDED_STATUSES | FAILED_STATUSES) & ACTIVE_STATUSES
+    # Which end is which, written out (a rolled-back refresh is a failed release).
+    assert {"Successful"} == SUCCEEDED_STATUSES
+    assert {"Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"} == FAILED_STATUSES
 
 
 def test_start_then_poll_until_successful(client, stub, clock):
