@@ -9,6 +9,7 @@ import pytest
 
 from immutable_components import (
     BlueGreenColor,
+    BlueGreenFleet,
     BlueGreenService,
     BlueGreenServiceArgs,
     ComponentInputError,
@@ -28,6 +29,7 @@ LISTENER = "aws:lb/listener:Listener"
 ASG = "aws:autoscaling/group:Group"
 GATE = "pulumi-python:dynamic/immutable:HealthGate"
 ROLE = "arn:aws:iam::123456789012:role/deployer"
+AMI = "ami-0123456789abcdef0"
 
 
 def make_args(**changes) -> BlueGreenServiceArgs:
@@ -35,8 +37,8 @@ def make_args(**changes) -> BlueGreenServiceArgs:
         vpc_id=VPC,
         load_balancer_subnet_ids=LB_SUBNETS,
         fleet_subnet_ids=FLEET_SUBNETS,
-        blue=BlueGreenColor(image="ami-0123456789abcdef0", version="1.0.0"),
-        green=BlueGreenColor(image="ami-0fedcba9876543210", version="1.1.0"),
+        blue=BlueGreenColor(image_id="ami-0123456789abcdef0", version="1.0.0"),
+        green=BlueGreenColor(image_id="ami-0fedcba9876543210", version="1.1.0"),
         ingress_cidrs=["0.0.0.0/0"],
     )
     return dataclasses.replace(base, **changes)
@@ -247,7 +249,7 @@ def test_the_gate_follows_the_threshold_timeout_and_the_rollout_role(pulumi_mock
         max_size=6,
         min_healthy_targets=1,
         health_gate_timeout="1h30m",
-        release_args={"refresh_role_arn": ROLE},
+        fleet=BlueGreenFleet(refresh_role_arn=ROLE),
     )
     gate = pulumi_mocks.one(GATE, "web-blue-gate").inputs
     assert (gate["minHealthyTargets"], gate["timeoutSeconds"], gate["roleArn"]) == (1, 5400, ROLE)
@@ -395,8 +397,9 @@ BAD = [
     ("ingress_cidrs", {"ingress_cidrs": ["10.0.0.1/16"]}),
     ("fleet_egress_cidrs", {"fleet_egress_cidrs": ["everywhere"]}),
     ("vpc_id", {"vpc_id": "vpc-x"}),
-    ("blue.image", {"blue": BlueGreenColor(image="ubuntu")}),
-    ("green.image", {"green": BlueGreenColor(image=None)}),
+    ("blue.image_id", {"blue": BlueGreenColor(image_id="ubuntu")}),
+    ("green.image_id", {"green": BlueGreenColor(image_id=None)}),
+    ("green.image_build_hash", {"green": BlueGreenColor(image_id=AMI, image_build_hash="")}),
     ("app_port", {"app_port": 70000}),
     ("ssl_policy", {"ssl_policy": "ELBSecurityPolicy-2016-08"}),
     ("health_check.path", {"health_check": HealthCheck(path="healthz")}),
@@ -417,8 +420,6 @@ BAD = [
     ("stickiness_seconds", {"stickiness_seconds": 0}),
     ("access_logs_bucket", {"access_logs_bucket": "Bad_Bucket"}),
     ("instance_type", {"instance_type": "huge"}),
-    ("release_args key", {"release_args": {"min_size": 1}}),
-    ("release_args key", {"release_args": {"no_such_field": 1}}),
     (
         "load_balancer.arn",
         {
