@@ -55,7 +55,7 @@ def release_args_for(
     *,
     target_group_arn: pulumi.Input[str],
     security_group_id: pulumi.Input[str],
-    tags: Mapping[str, pulumi.Input[str]],
+    tags: Mapping[str, Any],
 ) -> LaunchTemplateReleaseArgs:
     """The LaunchTemplateRelease inputs of ``color``."""
     spec = getattr(args, color)
@@ -90,8 +90,9 @@ class _Pending:
     """A value that exists only once the service registered its resources (a target
     group's ARN, the fleet's security group): the checks skip it, as they skip Outputs."""
 
-    def __await__(self) -> Generator[Any, None, None]:  # pragma: no cover - never awaited
+    def __await__(self) -> Generator[Any, Any, str]:  # pragma: no cover - never awaited
         yield None
+        return ""
 
 
 class _FleetCheck(Check):
@@ -164,4 +165,3 @@ def _record(check: Check, label: str, value: Any, cls: type) -> None:
     if isinstance(value, cls):
         return
     check.fail(label, value, f"a {cls.__name__}(...) or a mapping of its fields")
-

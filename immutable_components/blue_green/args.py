@@ -344,7 +344,9 @@ def validate(check: Check, args: BlueGreenServiceArgs, region: Optional[str] = N
 
 def validate_color(check: Check, label: str, color: Any) -> None:
     if not isinstance(color, BlueGreenColor):
-        check.fail(label, color, "a BlueGreenColor(image_id=..., image_build_hash=..., version=...)")
+        check.fail(
+            label, color, "a BlueGreenColor(image_id=..., image_build_hash=..., version=...)"
+        )
     if color.image_id is None:
         check.fail(f"{label}.image_id", None, "an AMI id, e.g. a GoldenImage's image_id")
     check.ami_id(f"{label}.image_id", color.image_id)
@@ -534,4 +536,3 @@ def _non_empty(check: Check, label: str, value: Any) -> Sequence[Any]:
     if not items:
         check.fail(label, value, "a non-empty list")
     return items
-

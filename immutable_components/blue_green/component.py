@@ -41,7 +41,7 @@ https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/auto
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -101,7 +101,7 @@ class BlueGreenService(pulumi.ComponentResource):
         self,
         name: str,
         args: BlueGreenServiceArgs,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check = Check("BlueGreenService", name)
         # Python records and the provider's dicts alike; everything (the fleet included) is
@@ -113,7 +113,11 @@ class BlueGreenService(pulumi.ComponentResource):
         self._name, self._args, self._opts = name, args, opts
         # Physical names carry the stack, so dev and prod of one program share an account.
         self._physical = f"{pulumi.get_stack()}-{name}"
-        self._tags = {**(args.tags or {}), "ManagedBy": MANAGED_BY, "Service": name}
+        self._tags: dict[str, Any] = {
+            **(args.tags or {}),
+            "ManagedBy": MANAGED_BY,
+            "Service": name,
+        }
         if args.stickiness_seconds is not None:
             pulumi.log.warn(
                 f"stickiness ({args.stickiness_seconds} s) overrides the listener weights: "
@@ -234,7 +238,7 @@ class BlueGreenService(pulumi.ComponentResource):
         color: str,
         target_group: aws.lb.TargetGroup,
         fleet_group_id: pulumi.Input[str],
-        after: Optional[pulumi.Resource] = None,
+        after: pulumi.Resource | None = None,
     ) -> LaunchTemplateRelease:
         return LaunchTemplateRelease(
             f"{self._name}-{color}",
@@ -342,7 +346,7 @@ class BlueGreenService(pulumi.ComponentResource):
         return https
 
 
-def region_known_at_construction(opts: Optional[pulumi.ResourceOptions]) -> Optional[str]:
+def region_known_at_construction(opts: pulumi.ResourceOptions | None) -> str | None:
     """The service's region when the program knows it before registering anything: the
     stack's ``aws:region``, unless an explicit ``aws`` provider (given, or inherited from
     the parent) decides it, whose region only the engine knows."""

@@ -616,9 +616,7 @@ def test_a_certificate_of_another_region_than_the_stacks_is_refused(pulumi_mocks
     with pytest.raises(ComponentInputError) as caught:
         BlueGreenService("web", make_args(certificate_arn=CERT))
     assert caught.value.field == "certificate_arn"
-    assert "in the load balancer's region eu-west-1 (this one is in us-east-1" in str(
-        caught.value
-    )
+    assert "in the load balancer's region eu-west-1 (this one is in us-east-1" in str(caught.value)
     assert pulumi_mocks.resources == []
     BlueGreenService("web", make_args(certificate_arn=EU_CERT))  # the stack's region: fine
 

@@ -42,7 +42,7 @@ def service_schema() -> Iterator[dict[str, Any]]:
     nothing."""
     patched: dict[type, dict[str, Any]] = {}
     for cls in (EbsVolume, RefreshPreferences, InstanceMaintenancePolicy):
-        annotations = cls.__dict__.get("__annotations__", {})
+        annotations = inspect.get_annotations(cls)
         if any(isinstance(v, str) for v in annotations.values()):
             patched[cls] = annotations
             cls.__annotations__ = inspect.get_annotations(cls, eval_str=True)
