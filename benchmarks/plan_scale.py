@@ -45,8 +45,8 @@ def _args(name: str) -> Any:
         vpc_id="vpc-0123456789abcdef0",
         load_balancer_subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
         fleet_subnet_ids=["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
-        blue=BlueGreenColor(image="ami-0123456789abcdef0", version="1.0.0"),
-        green=BlueGreenColor(image="ami-0fedcba9876543210", version="1.1.0"),
+        blue=BlueGreenColor(image_id="ami-0123456789abcdef0", version="1.0.0"),
+        green=BlueGreenColor(image_id="ami-0fedcba9876543210", version="1.1.0"),
         ingress_cidrs=["0.0.0.0/0"],
         certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/"
         "12345678-1234-1234-1234-123456789012",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .blue_green import (
     BlueGreenColor,
+    BlueGreenFleet,
     BlueGreenService,
     BlueGreenServiceArgs,
     ExistingLoadBalancer,
@@ -98,6 +99,7 @@ __all__ = [
     "AzureScaleSetRelease",
     "AzureScaleSetReleaseArgs",
     "BlueGreenColor",
+    "BlueGreenFleet",
     "BlueGreenService",
     "BlueGreenServiceArgs",
     "ComponentInputError",

@@ -39,28 +39,28 @@ weight change (hashicorp/terraform-provider-aws ``internal/service/autoscaling/g
 https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_group#waiting-for-capacity).
 """
 
-from __future__ import annotations
-
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from .._aws_identity import provider_identity
-from .._passdown import child_options
+from .._constants import MANAGED_BY
+from .._records import build
 from .._validate import Check
-from ..golden_image import GoldenImage
 from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs, _lookups
+from .._passdown import child_options
+from ._fleet import check_fleet, release_args_for
 from ._security import security_groups
-from .args import BlueGreenServiceArgs
+from .args import BlueGreenServiceArgs, gate_timeout_seconds, healthy_required, validate
 from .gate import HealthGate, HealthGateArgs
 from .traffic import COLORS, aws_name, weights
 
 __all__ = ["BlueGreenService"]
 
 TYPE_TOKEN = "immutable:index:BlueGreenService"  # noqa: S105 (a type token)
-MANAGED_BY = "immutable-components"
 HTTP_PORT = 80
 HTTPS_PORT = 443
 
@@ -104,14 +104,20 @@ class BlueGreenService(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check = Check("BlueGreenService", name)
-        if not isinstance(args, BlueGreenServiceArgs):
-            check.fail("args", args, "a BlueGreenServiceArgs")
-        args.validate(check)
+        # Python records and the provider's dicts alike; everything (the fleet included) is
+        # checked before anything is registered.
+        args = build(BlueGreenServiceArgs, args, check)
+        validate(check, args, region=region_known_at_construction(opts))
+        check_fleet(check, args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name, self._args, self._opts = name, args, opts
         # Physical names carry the stack, so dev and prod of one program share an account.
         self._physical = f"{pulumi.get_stack()}-{name}"
-        self._tags = {**(args.tags or {}), "ManagedBy": MANAGED_BY, "Service": name}
+        self._tags: dict[str, Any] = {
+            **(args.tags or {}),
+            "ManagedBy": MANAGED_BY,
+            "Service": name,
+        }
         if args.stickiness_seconds is not None:
             pulumi.log.warn(
                 f"stickiness ({args.stickiness_seconds} s) overrides the listener weights: "
@@ -129,7 +135,7 @@ class BlueGreenService(pulumi.ComponentResource):
             listener_ports=ports,
             ingress_cidrs=args.ingress_cidrs,
             app_port=args.app_port,
-            fleet_egress_cidrs=args.fleet_egress_cidrs,
+            fleet_egress_cidrs=args.fleet_egress_cidrs or (),
             tags=self._tags,
             opts=self._child,
         )
@@ -188,11 +194,11 @@ class BlueGreenService(pulumi.ComponentResource):
             f"{name}-alb",
             name=aws_name(self._physical, "alb"),
             load_balancer_type="application",
-            internal=args.internal,
+            internal=bool(args.internal),
             security_groups=[security_group_id],
-            subnets=list(args.load_balancer_subnet_ids),
+            subnets=list(args.load_balancer_subnet_ids or ()),
             drop_invalid_header_fields=True,
-            enable_deletion_protection=args.deletion_protection,
+            enable_deletion_protection=args.deletion_protection is not False,
             access_logs=logs,
             tags=self._tags,
             opts=self._child(aws.lb.LoadBalancerArgs),
@@ -234,33 +240,13 @@ class BlueGreenService(pulumi.ComponentResource):
         fleet_group_id: pulumi.Input[str],
         after: pulumi.Resource | None = None,
     ) -> LaunchTemplateRelease:
-        args, name = self._args, self._name
-        spec = getattr(args, color)
-        retired = args.retire_idle and color != args.live
-        low, high = (0, 0) if retired else (args.min_size, args.max_size)
-        # LaunchTemplateRelease takes an image id and its build hash (issue 10).
-        image_id, build_hash = spec.image, args.release_args.get("image_build_hash")
-        if isinstance(spec.image, GoldenImage):
-            image_id, build_hash = spec.image.image_id, build_hash or spec.image.build_hash
-        release_args = {k: v for k, v in args.release_args.items() if k != "image_build_hash"}
         return LaunchTemplateRelease(
-            f"{name}-{color}",
-            LaunchTemplateReleaseArgs(
-                **release_args,
-                image_id=image_id,
-                image_build_hash=build_hash,
-                version=spec.version,
-                subnet_ids=list(args.fleet_subnet_ids),
-                security_group_ids=[fleet_group_id],
-                instance_type=args.instance_type,
-                min_size=low,
-                max_size=high,
-                desired_capacity=0 if retired else args.desired(),
-                target_group_arns=[target_group.arn],
-                health_check_type="ELB",
-                # No capacity wait of the provider's (see the module docstring): the health
-                # gate waits for what matters, healthy targets before traffic.
-                wait_for_capacity_timeout="0",
+            f"{self._name}-{color}",
+            release_args_for(
+                self._args,
+                color,
+                target_group_arn=target_group.arn,
+                security_group_id=fleet_group_id,
                 tags={**self._tags, "Color": color},
             ),
             opts=self._child(
@@ -285,11 +271,11 @@ class BlueGreenService(pulumi.ComponentResource):
                 target_group_arn=target_group.arn,
                 color=color,
                 weights=split,
-                min_healthy_targets=args.healthy_required(),
-                timeout_seconds=args.gate_timeout_seconds(),
+                min_healthy_targets=healthy_required(args),
+                timeout_seconds=gate_timeout_seconds(args),
                 # The target group's region: that of the service's aws provider.
                 region=_lookups.region(self),
-                role_arn=args.release_args.get("refresh_role_arn"),
+                role_arn=args.fleet.refresh_role_arn,
                 identity=provider_identity(explicit) if explicit is not None else None,
             ),
             opts=self._child(HealthGateArgs, depends_on=[release]),
@@ -358,3 +344,22 @@ class BlueGreenService(pulumi.ComponentResource):
             opts=self._child(aws.lb.ListenerArgs),
         )
         return https
+
+
+def region_known_at_construction(opts: pulumi.ResourceOptions | None) -> str | None:
+    """The service's region when the program knows it before registering anything: the
+    stack's ``aws:region``, unless an explicit ``aws`` provider (given, or inherited from
+    the parent) decides it, whose region only the engine knows."""
+    if opts is not None:
+        provider = opts.provider
+        if isinstance(provider, pulumi.ProviderResource) and provider.package == "aws":
+            return None
+        providers = opts.providers
+        if isinstance(providers, Mapping):
+            if "aws" in providers:
+                return None
+        elif providers and any(p.package == "aws" for p in providers):
+            return None
+        if opts.parent is not None and opts.parent.get_provider("aws::") is not None:
+            return None
+    return pulumi.Config("aws").get("region")

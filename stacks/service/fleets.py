@@ -14,6 +14,7 @@ import pulumi
 import immutable_components as ic
 from immutable_components import (
     BlueGreenColor,
+    BlueGreenFleet,
     BlueGreenService,
     BlueGreenServiceArgs,
     GoldenImage,
@@ -25,13 +26,20 @@ from .settings import Settings
 COLORS = ("blue", "green")
 
 
-def boot_config(s: Settings) -> dict:
+def boot_config(s: Settings) -> BlueGreenFleet:
     """What every instance gets at boot: a plain setting and a secret read from SSM."""
-    return {
-        "settings": {"APP_MESSAGE": s.require("appMessage")},
-        "secrets": {"DB_PASSWORD": s.require("dbPasswordParameter")},
-        "restart_services": ["immutable-app.service"],
-    }
+    return BlueGreenFleet(
+        settings={"APP_MESSAGE": s.require("appMessage")},
+        secrets={"DB_PASSWORD": s.require("dbPasswordParameter")},
+        restart_services=["immutable-app.service"],
+    )
+
+
+def color(image: GoldenImage, version: str) -> BlueGreenColor:
+    """A colour running ``image``: its id, and its build hash as the instances' tag."""
+    return BlueGreenColor(
+        image_id=image.image_id, image_build_hash=image.build_hash, version=version
+    )
 
 
 def blue_green(
@@ -49,15 +57,14 @@ def blue_green(
         lb_subnets = s.config.require_object("albSubnetIds")
         fleet_subnets = s.config.require_object("fleetSubnetIds")
         egress = s.config.get_object("fleetEgressCidrs") or []
-    boot = boot_config(s)
     return BlueGreenService(
         "web",
         BlueGreenServiceArgs(
             vpc_id=vpc_id,
             load_balancer_subnet_ids=lb_subnets,
             fleet_subnet_ids=fleet_subnets,
-            blue=BlueGreenColor(image=images["blue"], version=versions["blue"]),
-            green=BlueGreenColor(image=images["green"], version=versions["green"]),
+            blue=color(images["blue"], versions["blue"]),
+            green=color(images["green"], versions["green"]),
             live=s.get("liveColor") or "blue",
             canary_weight=s.config.get_int("canaryWeight") or 0,
             retire_idle=s.config.get_bool("retireIdle") or False,
@@ -66,7 +73,7 @@ def blue_green(
             fleet_egress_cidrs=egress,
             # The example must `pulumi destroy` cleanly; keep protection on for real services.
             deletion_protection=s.config.get_bool("deletionProtection") or False,
-            release_args=boot,
+            fleet=boot_config(s),
         ),
     )
 

@@ -9,11 +9,15 @@ import pytest
 
 from immutable_components import (
     BlueGreenColor,
+    BlueGreenFleet,
     BlueGreenService,
     BlueGreenServiceArgs,
     ComponentInputError,
+    EbsVolume,
     ExistingLoadBalancer,
     HealthCheck,
+    InstanceMaintenancePolicy,
+    RefreshPreferences,
 )
 
 VPC = "vpc-0123456789abcdef0"
@@ -28,6 +32,8 @@ LISTENER = "aws:lb/listener:Listener"
 ASG = "aws:autoscaling/group:Group"
 GATE = "pulumi-python:dynamic/immutable:HealthGate"
 ROLE = "arn:aws:iam::123456789012:role/deployer"
+AMI = "ami-0123456789abcdef0"
+POLICY = "arn:aws:iam::123456789012:policy/app-reads-config"
 
 
 def make_args(**changes) -> BlueGreenServiceArgs:
@@ -35,8 +41,8 @@ def make_args(**changes) -> BlueGreenServiceArgs:
         vpc_id=VPC,
         load_balancer_subnet_ids=LB_SUBNETS,
         fleet_subnet_ids=FLEET_SUBNETS,
-        blue=BlueGreenColor(image="ami-0123456789abcdef0", version="1.0.0"),
-        green=BlueGreenColor(image="ami-0fedcba9876543210", version="1.1.0"),
+        blue=BlueGreenColor(image_id="ami-0123456789abcdef0", version="1.0.0"),
+        green=BlueGreenColor(image_id="ami-0fedcba9876543210", version="1.1.0"),
         ingress_cidrs=["0.0.0.0/0"],
     )
     return dataclasses.replace(base, **changes)
@@ -247,7 +253,7 @@ def test_the_gate_follows_the_threshold_timeout_and_the_rollout_role(pulumi_mock
         max_size=6,
         min_healthy_targets=1,
         health_gate_timeout="1h30m",
-        release_args={"refresh_role_arn": ROLE},
+        fleet=BlueGreenFleet(refresh_role_arn=ROLE),
     )
     gate = pulumi_mocks.one(GATE, "web-blue-gate").inputs
     assert (gate["minHealthyTargets"], gate["timeoutSeconds"], gate["roleArn"]) == (1, 5400, ROLE)
@@ -378,6 +384,12 @@ def test_outputs_are_set_and_registered(pulumi_mocks):
     assert pulumi_mocks.resolve(service.green_launch_template_version) == 1
 
 
+EXISTING = ExistingLoadBalancer(
+    arn=LB_ARN, security_group_id="sg-0123456789abcdef0", dns_name="shared.example.com"
+)
+EU_CERT = CERT.replace("us-east-1", "eu-west-1")
+
+# (the exact field named, changes to make_args())
 BAD = [
     ("live", {"live": "red"}),
     ("canary_weight", {"canary_weight": 101}),
@@ -385,18 +397,20 @@ BAD = [
     ("canary_weight", {"canary_weight": 12.5}),
     ("retire_idle", {"retire_idle": True, "canary_weight": 10}),
     ("fleet_subnet_ids", {"fleet_subnet_ids": []}),
-    ("fleet_subnet_ids", {"fleet_subnet_ids": ["subnet-nope"]}),
+    ("fleet_subnet_ids[0]", {"fleet_subnet_ids": ["subnet-nope"]}),
     ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": []}),
     ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": LB_SUBNETS[:1]}),
     ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": [LB_SUBNETS[0]] * 2}),
     ("certificate_arn", {"certificate_arn": "arn:aws:iam::123456789012:role/cert"}),
     ("certificate_arn", {"certificate_arn": "not-an-arn"}),
     ("ingress_cidrs", {"ingress_cidrs": []}),
-    ("ingress_cidrs", {"ingress_cidrs": ["10.0.0.1/16"]}),
-    ("fleet_egress_cidrs", {"fleet_egress_cidrs": ["everywhere"]}),
+    ("ingress_cidrs[0]", {"ingress_cidrs": ["10.0.0.1/16"]}),
+    ("fleet_egress_cidrs[0]", {"fleet_egress_cidrs": ["everywhere"]}),
     ("vpc_id", {"vpc_id": "vpc-x"}),
-    ("blue.image", {"blue": BlueGreenColor(image="ubuntu")}),
-    ("green.image", {"green": BlueGreenColor(image=None)}),
+    ("blue.image_id", {"blue": BlueGreenColor(image_id="ubuntu")}),
+    ("green.image_id", {"green": BlueGreenColor(image_id=None)}),
+    ("green.image_build_hash", {"green": BlueGreenColor(image_id=AMI, image_build_hash="")}),
+    ("blue.version", {"blue": BlueGreenColor(image_id=AMI, version=" ")}),
     ("app_port", {"app_port": 70000}),
     ("ssl_policy", {"ssl_policy": "ELBSecurityPolicy-2016-08"}),
     ("health_check.path", {"health_check": HealthCheck(path="healthz")}),
@@ -412,21 +426,54 @@ BAD = [
     ("min_size", {"min_size": 0, "max_size": 2, "live": "green", "canary_weight": 100}),
     ("health_gate_timeout", {"health_gate_timeout": "soon"}),
     ("min_healthy_targets", {"min_healthy_targets": 0}),
+    ("health_gate_timeout", {"health_gate_timeout": "0"}),
     ("health_gate_timeout", {"health_gate_timeout": "0s"}),
     ("health_gate_timeout", {"health_gate_timeout": "0m0s"}),
     ("stickiness_seconds", {"stickiness_seconds": 0}),
     ("access_logs_bucket", {"access_logs_bucket": "Bad_Bucket"}),
+    ("access_logs_prefix", {"access_logs_prefix": ""}),
+    ("internal", {"internal": "yes"}),
+    ("deletion_protection", {"deletion_protection": 1}),
     ("instance_type", {"instance_type": "huge"}),
-    ("release_args key", {"release_args": {"min_size": 1}}),
-    ("release_args key", {"release_args": {"no_such_field": 1}}),
+    ("tags", {"tags": ["Team", "web"]}),
+    ("tags['Team']", {"tags": {"Team": None}}),
     (
         "load_balancer.arn",
         {
             "load_balancer": ExistingLoadBalancer(
                 arn=CERT, security_group_id="sg-0123456789abcdef0", dns_name="x"
-            )
+            ),
+            "load_balancer_subnet_ids": None,
         },
     ),
+    # An existing load balancer keeps its own settings: asking for any is an error, not ignored.
+    ("load_balancer_subnet_ids", {"load_balancer": EXISTING}),
+    *[
+        (name, {"load_balancer": EXISTING, "load_balancer_subnet_ids": None, name: value})
+        for name, value in (
+            ("internal", False),
+            ("internal", True),
+            ("deletion_protection", True),
+            ("access_logs_bucket", "web-logs"),
+            ("access_logs_prefix", "web"),
+        )
+    ],
+    # An ACM certificate of another region than the existing load balancer's.
+    (
+        "certificate_arn",
+        {"load_balancer": EXISTING, "load_balancer_subnet_ids": None, "certificate_arn": EU_CERT},
+    ),
+    # None where a list or a record is required, or inside a list or mapping: named.
+    ("fleet_subnet_ids", {"fleet_subnet_ids": None}),
+    ("fleet_subnet_ids[1]", {"fleet_subnet_ids": [FLEET_SUBNETS[0], None]}),
+    ("ingress_cidrs", {"ingress_cidrs": None}),
+    ("ingress_cidrs[0]", {"ingress_cidrs": [None]}),
+    ("ingress_cidrs", {"ingress_cidrs": "0.0.0.0/0"}),
+    ("load_balancer_subnet_ids", {"load_balancer_subnet_ids": None}),
+    ("load_balancer_subnet_ids[1]", {"load_balancer_subnet_ids": [LB_SUBNETS[0], None]}),
+    ("fleet_egress_cidrs[0]", {"fleet_egress_cidrs": [None]}),
+    ("blue", {"blue": None}),
+    ("green", {"green": "ami-0123456789abcdef0"}),
 ]
 
 
@@ -434,13 +481,164 @@ BAD = [
     ("field", "changes"), BAD, ids=[f"{f}-{i}" for i, (f, _) in enumerate(BAD)]
 )
 def test_bad_input_is_rejected_before_anything_is_registered(pulumi_mocks, field, changes):
-    with pytest.raises(ComponentInputError, match=f"`{field.replace('[', '.').split('.')[0]}"):
+    with pytest.raises(ComponentInputError) as caught:
         BlueGreenService("web", make_args(**changes))
-    try:
-        BlueGreenService("web2", make_args(**changes))
-    except ComponentInputError as err:
-        assert err.field.startswith(field)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"BlueGreenService 'web': `{field}` = ")
     assert pulumi_mocks.resources == []
+
+
+# (the exact field named, a BlueGreenFleet's keyword arguments)
+BAD_FLEET = [
+    ("fleet.secrets['DB']", {"secrets": {"DB": "vault:db"}}),
+    ("fleet.secrets", {"secrets": "ssm:/db"}),
+    ("fleet.secrets['DB']", {"secrets": {"DB": None}}),
+    ("fleet.settings['A']", {"settings": {"A": None}}),
+    ("fleet.settings key", {"settings": {"not a name": "x"}}),
+    ("fleet.settings['A']", {"settings": {"A": 1}}),
+    ("fleet.restart_services", {"restart_services": "app.service"}),
+    ("fleet.restart_services[0]", {"restart_services": [None]}),
+    ("fleet.restart_services[0]", {"restart_services": ["not a unit"]}),
+    ("fleet.env_file", {"env_file": "app.env"}),
+    ("fleet.role_policy_arns[0]", {"role_policy_arns": [None]}),
+    ("fleet.role_policy_arns[0]", {"role_policy_arns": ["AmazonSSMManagedInstanceCore"]}),
+    (
+        "fleet.role_policy_arns",
+        {
+            "instance_profile_name": "existing",
+            "role_policy_arns": ["arn:aws:iam::123456789012:policy/p"],
+        },
+    ),
+    ("fleet.secrets_kms_key_arn", {"secrets_kms_key_arn": "alias/mine"}),
+    ("fleet.root_volume_type", {"root_volume_type": "gp9"}),
+    ("fleet.root_volume_size_gib", {"root_volume_size_gib": 0}),
+    ("fleet.root_volume_iops", {"root_volume_type": "gp2", "root_volume_iops": 3000}),
+    ("fleet.root_device_name", {"root_device_name": "xvda"}),
+    ("fleet.ebs_kms_key_id", {"ebs_kms_key_id": "my key"}),
+    ("fleet.extra_volumes[0]", {"extra_volumes": [None]}),
+    ("fleet.extra_volumes[0]", {"extra_volumes": [{"device": "/dev/sdf"}]}),
+    (
+        "fleet.extra_volumes[0].size_gib",
+        {"extra_volumes": [EbsVolume(device_name="/dev/sdf", size_gib=0)]},
+    ),
+    (
+        "fleet.extra_volumes[1].device_name",
+        {
+            "extra_volumes": [
+                EbsVolume(device_name="/dev/sdf", size_gib=8),
+                EbsVolume(device_name="/dev/sdf", size_gib=8),
+            ]
+        },
+    ),
+    ("fleet.detailed_monitoring", {"detailed_monitoring": "yes"}),
+    ("fleet.health_check_grace_period", {"health_check_grace_period": -1}),
+    ("fleet.default_instance_warmup", {"default_instance_warmup": -1}),
+    (
+        "fleet.instance_maintenance_policy.min_healthy_percentage",
+        {"instance_maintenance_policy": InstanceMaintenancePolicy(min_healthy_percentage=101)},
+    ),
+    ("fleet.refresh", {"refresh": {"min_healthy_percentage": 50}}),
+    (
+        "fleet.refresh.min_healthy_percentage",
+        {"refresh": RefreshPreferences(min_healthy_percentage=101)},
+    ),
+    ("fleet.refresh_timeout_minutes", {"refresh_timeout_minutes": 0}),
+    ("fleet.refresh_role_arn", {"refresh_role_arn": "deployer"}),
+    ("fleet.launch_template_overrides['name']", {"launch_template_overrides": {"name": "x"}}),
+    ("fleet.launch_template_overrides key", {"launch_template_overrides": {"no_such": "x"}}),
+    ("fleet.launch_template_overrides['A']", {"launch_template_overrides": {"A": None}}),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "fleet"), BAD_FLEET, ids=[f"{f}-{i}" for i, (f, _) in enumerate(BAD_FLEET)]
+)
+def test_a_bad_fleet_value_fails_under_the_services_name_before_any_registration(
+    pulumi_mocks, field, fleet
+):
+    with pytest.raises(ComponentInputError) as caught:
+        BlueGreenService("web", make_args(fleet=BlueGreenFleet(**fleet)))
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"BlueGreenService 'web': `{field}` = ")
+    assert pulumi_mocks.resources == []
+
+
+def test_a_fleet_given_as_a_mapping_is_checked_field_by_field(pulumi_mocks):
+    with pytest.raises(ComponentInputError) as caught:
+        BlueGreenService("web", make_args(fleet={"min_size": 1}))
+    assert caught.value.field == "fleet.min_size"
+    assert "a field of BlueGreenFleet" in str(caught.value)
+    assert pulumi_mocks.resources == []
+
+
+def test_the_fleet_settings_reach_both_colours(pulumi_mocks):
+    fleet = BlueGreenFleet(
+        settings={"APP_MESSAGE": "hi"},
+        secrets={"DB": "ssm:/db"},
+        restart_services=["app.service"],
+        role_policy_arns=[POLICY],
+        extra_volumes=[EbsVolume(device_name="/dev/sdf", size_gib=20)],
+        detailed_monitoring=True,
+        health_check_grace_period=120,
+        launch_template_overrides={"ebs_optimized": "true"},
+    )
+    build(pulumi_mocks, fleet=fleet)
+    for color in ("blue", "green"):
+        template = pulumi_mocks.one("aws:ec2/launchTemplate:LaunchTemplate", f"web-{color}-lt")
+        assert template.inputs["monitoring"] == {"enabled": True}
+        assert template.inputs["ebsOptimized"] == "true"
+        devices = [m["deviceName"] for m in template.inputs["blockDeviceMappings"]]
+        assert "/dev/sdf" in devices
+        asg = pulumi_mocks.one(ASG, f"web-{color}-asg").inputs
+        assert asg["healthCheckGracePeriod"] == 120
+        attached = [
+            r.inputs["policyArn"]
+            for r in pulumi_mocks.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            if r.name.startswith(f"web-{color}-")
+        ]
+        assert attached == [POLICY]
+
+
+def test_every_release_input_is_the_services_or_the_fleets():
+    """The fleet passes through release inputs only, and only those the service leaves."""
+    from immutable_components.blue_green._fleet import OWNED
+    from immutable_components.release import LaunchTemplateReleaseArgs
+
+    release = {f.name for f in dataclasses.fields(LaunchTemplateReleaseArgs)}
+    fleet = {f.name for f in dataclasses.fields(BlueGreenFleet)}
+    assert fleet <= release
+    assert not fleet & set(OWNED)
+    assert fleet | set(OWNED) == release
+
+
+def test_a_certificate_of_another_region_than_the_stacks_is_refused(pulumi_mocks):
+    pulumi.runtime.set_config("aws:region", "eu-west-1")
+    with pytest.raises(ComponentInputError) as caught:
+        BlueGreenService("web", make_args(certificate_arn=CERT))
+    assert caught.value.field == "certificate_arn"
+    assert "in the load balancer's region eu-west-1 (this one is in us-east-1" in str(caught.value)
+    assert pulumi_mocks.resources == []
+    BlueGreenService("web", make_args(certificate_arn=EU_CERT))  # the stack's region: fine
+
+
+def test_a_certificate_is_not_compared_with_a_region_only_the_engine_knows(pulumi_mocks):
+    import pulumi_aws as aws
+
+    pulumi.runtime.set_config("aws:region", "eu-west-1")
+    virginia = aws.Provider("virginia", region="us-east-1")
+    BlueGreenService(
+        "web",
+        make_args(certificate_arn=CERT),
+        opts=pulumi.ResourceOptions(providers={"aws": virginia}),
+    )
+    BlueGreenService(
+        "web2", make_args(certificate_arn=CERT), opts=pulumi.ResourceOptions(provider=virginia)
+    )
+    # IAM server certificates are global.
+    iam = "arn:aws:iam::123456789012:server-certificate/web"
+    BlueGreenService("web3", make_args(certificate_arn=iam))
+    pulumi_mocks.settle()
+    assert len(pulumi_mocks.of_type(LISTENER)) == 6
 
 
 @pytest.mark.parametrize(
