@@ -1,79 +1,135 @@
 """immutable-components: Pulumi components for immutable infrastructure.
 
-The public API is re-exported here. Cloud-specific classes for GCP and Azure are
-imported only when used (module ``__getattr__``), so an AWS-only stack never imports
-``pulumi_gcp`` or ``pulumi_azure_native``.
+The public API is re-exported here, lazily (PEP 562 ``__getattr__``): ``import
+immutable_components`` imports no component, no provider SDK (``pulumi_aws``,
+``pulumi_gcp``, ``pulumi_azure_native``, ``pulumi_command``), no boto3 and not even
+``pulumi``. A name is imported from its subpackage on first use, so a program pays only
+for the components (and the clouds) it constructs. Type checkers and IDEs see every name
+through the ``TYPE_CHECKING`` block below; ``dir()`` and ``__all__`` list them all.
 """
-
-from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .blue_green import (
-    BlueGreenColor,
-    BlueGreenService,
-    BlueGreenServiceArgs,
-    ExistingLoadBalancer,
-    HealthCheck,
-)
-from .drift_rule import AwsDriftTarget, DriftRule, DriftRuleArgs
-from .errors import (
-    AwsIdentityError,
-    ComponentInputError,
-    HealthGateTimeout,
-    ImageConflict,
-    RolloutConflict,
-    RolloutError,
-    RolloutFailed,
-    RolloutTargetMissing,
-    RolloutTimeout,
-)
-from .golden_image import (
-    AwsBuilder,
-    AwsDistribution,
-    AwsImageLookup,
-    GoldenImage,
-    GoldenImageArgs,
-    ImageTest,
-)
-from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
-from .release import (
-    EbsVolume,
-    InstanceMaintenancePolicy,
-    InstanceRefresh,
-    InstanceRefreshArgs,
-    LaunchTemplateRelease,
-    LaunchTemplateReleaseArgs,
-    RefreshPreferences,
-)
-
 if TYPE_CHECKING:
-    from .drift_rule.azure import AzureDriftTarget
-    from .drift_rule.gcp import GcpDriftTarget
+    from .blue_green import (
+        BlueGreenColor,
+        BlueGreenService,
+        BlueGreenServiceArgs,
+        ExistingLoadBalancer,
+        HealthCheck,
+    )
+    from .drift_rule import (
+        AwsDriftTarget,
+        AzureDriftTarget,
+        DriftRule,
+        DriftRuleArgs,
+        GcpDriftTarget,
+    )
+    from .errors import (
+        AwsIdentityError,
+        ComponentInputError,
+        HealthGateTimeout,
+        ImageConflict,
+        RolloutConflict,
+        RolloutError,
+        RolloutFailed,
+        RolloutTargetMissing,
+        RolloutTimeout,
+    )
     from .golden_image import (
+        AwsBuilder,
+        AwsDistribution,
+        AwsImageLookup,
         AzureBuilder,
         AzureGallery,
         AzureMarketplaceImage,
         GcpBuilder,
         GcpImageFamily,
+        GoldenImage,
+        GoldenImageArgs,
+        ImageTest,
     )
-    from .release.azure import AzureScaleSetRelease, AzureScaleSetReleaseArgs
-    from .release.gcp import GcpInstanceGroupRelease, GcpInstanceGroupReleaseArgs
+    from .provisioners import RunCommands, RunScript, UploadDirectory, UploadFile
+    from .release import (
+        AzureScaleSetRelease,
+        AzureScaleSetReleaseArgs,
+        EbsVolume,
+        GcpInstanceGroupRelease,
+        GcpInstanceGroupReleaseArgs,
+        InstanceMaintenancePolicy,
+        InstanceRefresh,
+        InstanceRefreshArgs,
+        LaunchTemplateRelease,
+        LaunchTemplateReleaseArgs,
+        RefreshPreferences,
+    )
 
-#: GCP and Azure classes: name -> module, imported on first use (see ``__getattr__``).
-LAZY = {
-    "AzureBuilder": ".golden_image",
-    "AzureGallery": ".golden_image",
-    "AzureMarketplaceImage": ".golden_image",
-    "GcpBuilder": ".golden_image",
-    "GcpImageFamily": ".golden_image",
-    "GcpDriftTarget": ".drift_rule.gcp",
-    "AzureDriftTarget": ".drift_rule.azure",
-    "GcpInstanceGroupRelease": ".release.gcp",
-    "GcpInstanceGroupReleaseArgs": ".release.gcp",
-    "AzureScaleSetRelease": ".release.azure",
-    "AzureScaleSetReleaseArgs": ".release.azure",
+#: public name -> the module (relative to this package) that exports it. Each subpackage
+#: exports its own names lazily too, so asking for ``GcpBuilder`` imports neither the
+#: AWS nor the Azure code.
+EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "BlueGreenColor",
+            "BlueGreenService",
+            "BlueGreenServiceArgs",
+            "ExistingLoadBalancer",
+            "HealthCheck",
+        ),
+        ".blue_green",
+    ),
+    **dict.fromkeys(
+        ("AwsDriftTarget", "AzureDriftTarget", "DriftRule", "DriftRuleArgs", "GcpDriftTarget"),
+        ".drift_rule",
+    ),
+    **dict.fromkeys(
+        (
+            "AwsIdentityError",
+            "ComponentInputError",
+            "HealthGateTimeout",
+            "ImageConflict",
+            "RolloutConflict",
+            "RolloutError",
+            "RolloutFailed",
+            "RolloutTargetMissing",
+            "RolloutTimeout",
+        ),
+        ".errors",
+    ),
+    **dict.fromkeys(
+        (
+            "AwsBuilder",
+            "AwsDistribution",
+            "AwsImageLookup",
+            "AzureBuilder",
+            "AzureGallery",
+            "AzureMarketplaceImage",
+            "GcpBuilder",
+            "GcpImageFamily",
+            "GoldenImage",
+            "GoldenImageArgs",
+            "ImageTest",
+        ),
+        ".golden_image",
+    ),
+    **dict.fromkeys(("RunCommands", "RunScript", "UploadDirectory", "UploadFile"), ".provisioners"),
+    **dict.fromkeys(
+        (
+            "AzureScaleSetRelease",
+            "AzureScaleSetReleaseArgs",
+            "EbsVolume",
+            "GcpInstanceGroupRelease",
+            "GcpInstanceGroupReleaseArgs",
+            "InstanceMaintenancePolicy",
+            "InstanceRefresh",
+            "InstanceRefreshArgs",
+            "LaunchTemplateRelease",
+            "LaunchTemplateReleaseArgs",
+            "RefreshPreferences",
+        ),
+        ".release",
+    ),
 }
 
 __all__ = [
@@ -126,12 +182,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in LAZY:
-        value = getattr(importlib.import_module(LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(LAZY))
+    return sorted(set(globals()) | set(EXPORTS))

@@ -12,9 +12,11 @@ any provider plugin. This module adds what a test of an infrastructure component
 * :class:`FakeCloud` runs a program as successive deployments against one persistent fake
   cloud and returns the steps between them (``create``, ``update``, ``replace``, ``delete``,
   ``same``): see ``_sequence``.
-* :func:`mocked` (and the ``pulumi_mocks`` pytest fixture, registered as a pytest plugin
-  when this package is installed) installs both for the duration of a test and restores
-  the runtime afterwards.
+* :func:`mocked` installs both for the duration of a block and restores the runtime
+  afterwards; the ``pulumi_mocks`` pytest fixture does the same for one test. The fixture
+  lives in :mod:`immutable_components.testing._pytest_plugin`, registered as a pytest
+  plugin (entry point ``pytest11``) when this package is installed, so importing this
+  package never imports pytest.
 
 Typical use in a user's own stack test::
 
@@ -27,7 +29,7 @@ Typical use in a user's own stack test::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 from ._catalogue import INVOKE_RESULTS, RESOURCE_OUTPUTS
 from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex_id
@@ -66,19 +68,17 @@ __all__ = [
     "hex_id",
     "install",
     "mocked",
-    "pulumi_mocks",
     "track_construction",
     "uninstall",
 ]
 
-try:  # the fixture, when pytest is there (this module is also a pytest plugin)
-    import pytest
 
-    @pytest.fixture
-    def pulumi_mocks() -> Iterator[MockRun]:
-        """Recording Pulumi mocks, installed for one test and removed after it."""
-        with mocked() as run:
-            yield run
 
-except ImportError:  # pragma: no cover - pytest is a test-time dependency
-    pass
+def __getattr__(name: str) -> Any:
+    # The fixture lives in the pytest plugin module, so importing this package never
+    # imports pytest; ``from immutable_components.testing import pulumi_mocks`` still works.
+    if name == "pulumi_mocks":
+        from ._pytest_plugin import pulumi_mocks
+
+        return pulumi_mocks
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
