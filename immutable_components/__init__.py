@@ -8,8 +8,9 @@ for the components (and the clouds) it constructs. Type checkers and IDEs see ev
 through the ``TYPE_CHECKING`` block below; ``dir()`` and ``__all__`` list them all.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .blue_green import (
@@ -181,14 +182,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

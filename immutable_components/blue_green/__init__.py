@@ -1,11 +1,17 @@
-"""BlueGreenService: two fleets behind one load balancer, traffic moved by weights."""
+"""BlueGreenService: two fleets behind one load balancer, traffic moved by weights.
 
-from __future__ import annotations
+Every name is exported lazily (see :mod:`immutable_components._lazy`).
+"""
 
-from .args import BlueGreenColor, BlueGreenServiceArgs, ExistingLoadBalancer, HealthCheck
-from .component import BlueGreenService
-from .gate import HealthGate, HealthGateArgs
-from .traffic import weights
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .args import BlueGreenColor, BlueGreenServiceArgs, ExistingLoadBalancer, HealthCheck
+    from .component import BlueGreenService
+    from .gate import HealthGate, HealthGateArgs
+    from .traffic import weights
 
 __all__ = [
     "BlueGreenColor",
@@ -17,3 +23,17 @@ __all__ = [
     "HealthGateArgs",
     "weights",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "BlueGreenColor": ".args",
+        "BlueGreenService": ".component",
+        "BlueGreenServiceArgs": ".args",
+        "ExistingLoadBalancer": ".args",
+        "HealthCheck": ".args",
+        "HealthGate": ".gate",
+        "HealthGateArgs": ".gate",
+        "weights": ".traffic",
+    },
+)

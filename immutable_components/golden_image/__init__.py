@@ -1,29 +1,20 @@
 """GoldenImage: bake a source image and provisioners into a content-addressed image.
 
-The GCP and Azure builders are imported on first use (module ``__getattr__``), so an
-AWS-only program never imports ``pulumi_gcp`` or ``pulumi_azure_native``.
+Every name is exported lazily (see :mod:`immutable_components._lazy`): an AWS-only program
+never imports ``pulumi_gcp`` or ``pulumi_azure_native``, a GCP or Azure one never
+``pulumi_aws``.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-from .aws import AwsBuilder, AwsDistribution, AwsImageLookup
-from .component import BakePlan, BakeResult, GoldenImage, GoldenImageArgs
-from .lifecycle import ImageTest
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .aws import AwsBuilder, AwsDistribution, AwsImageLookup
     from .azure import AzureBuilder, AzureGallery, AzureMarketplaceImage
+    from .component import BakePlan, BakeResult, GoldenImage, GoldenImageArgs
     from .gcp import GcpBuilder, GcpImageFamily
-
-LAZY = {
-    "GcpBuilder": ".gcp",
-    "GcpImageFamily": ".gcp",
-    "AzureBuilder": ".azure",
-    "AzureGallery": ".azure",
-    "AzureMarketplaceImage": ".azure",
-}
+    from .lifecycle import ImageTest
 
 __all__ = [
     "AwsBuilder",
@@ -41,15 +32,21 @@ __all__ = [
     "ImageTest",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(LAZY))
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AwsBuilder": ".aws",
+        "AwsDistribution": ".aws",
+        "AwsImageLookup": ".aws",
+        "AzureBuilder": ".azure",
+        "AzureGallery": ".azure",
+        "AzureMarketplaceImage": ".azure",
+        "BakePlan": ".component",
+        "BakeResult": ".component",
+        "GcpBuilder": ".gcp",
+        "GcpImageFamily": ".gcp",
+        "GoldenImage": ".component",
+        "GoldenImageArgs": ".component",
+        "ImageTest": ".lifecycle",
+    },
+)

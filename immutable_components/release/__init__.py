@@ -3,26 +3,31 @@
 - :class:`LaunchTemplateRelease` (with :class:`LaunchTemplateReleaseArgs`): AWS launch
   template, Auto Scaling group and a rollout that ``pulumi up`` waits for.
 - :class:`GcpInstanceGroupRelease`, :class:`AzureScaleSetRelease`: the same on GCP and
-  Azure, imported only when used (their SDKs are large).
+  Azure.
 - :class:`InstanceRefresh` (with :class:`InstanceRefreshArgs`): the Pulumi dynamic resource a
   fleet registers next to its group; ``pulumi up`` on a new version rolls and waits.
 - :class:`RefreshPreferences`: how instances are replaced.
 - :class:`Identity`, :func:`provider_identity`: the ``aws`` provider's identity the rollout acts
   with (``InstanceRefreshArgs.identity``; see :mod:`immutable_components._aws_identity`).
 - :func:`start_refresh`, :func:`wait_for_refresh`: the same, in plain boto3.
+
+Every name is exported lazily (see :mod:`immutable_components._lazy`): each cloud's SDK is
+imported only by a program that uses that cloud's release.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
-from .._aws_identity import Identity, provider_identity
-from .aws import LaunchTemplateRelease
-from .aws_args import EbsVolume, InstanceMaintenancePolicy, LaunchTemplateReleaseArgs
-from .preferences import RefreshPreferences
-from .refresh import InstanceRefresh, InstanceRefreshArgs
-from .rollout import start_refresh, wait_for_refresh
+if TYPE_CHECKING:
+    from .._aws_identity import Identity, provider_identity
+    from .aws import LaunchTemplateRelease
+    from .aws_args import EbsVolume, InstanceMaintenancePolicy, LaunchTemplateReleaseArgs
+    from .azure import AzureScaleSetRelease, AzureScaleSetReleaseArgs
+    from .gcp import GcpInstanceGroupRelease, GcpInstanceGroupReleaseArgs
+    from .preferences import RefreshPreferences
+    from .refresh import InstanceRefresh, InstanceRefreshArgs
+    from .rollout import start_refresh, wait_for_refresh
 
 __all__ = [
     "AzureScaleSetRelease",
@@ -42,17 +47,23 @@ __all__ = [
     "wait_for_refresh",
 ]
 
-#: Names served lazily, so an AWS-only stack never imports pulumi_gcp or pulumi_azure_native.
-LAZY = {
-    "GcpInstanceGroupRelease": ".gcp",
-    "GcpInstanceGroupReleaseArgs": ".gcp",
-    "AzureScaleSetRelease": ".azure",
-    "AzureScaleSetReleaseArgs": ".azure",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AzureScaleSetRelease": ".azure",
+        "AzureScaleSetReleaseArgs": ".azure",
+        "EbsVolume": ".aws_args",
+        "GcpInstanceGroupRelease": ".gcp",
+        "GcpInstanceGroupReleaseArgs": ".gcp",
+        "Identity": ".._aws_identity",
+        "InstanceMaintenancePolicy": ".aws_args",
+        "InstanceRefresh": ".refresh",
+        "InstanceRefreshArgs": ".refresh",
+        "LaunchTemplateRelease": ".aws",
+        "LaunchTemplateReleaseArgs": ".aws_args",
+        "RefreshPreferences": ".preferences",
+        "provider_identity": ".._aws_identity",
+        "start_refresh": ".rollout",
+        "wait_for_refresh": ".rollout",
+    },
+)
