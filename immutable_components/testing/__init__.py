@@ -73,7 +73,6 @@ __all__ = [
 ]
 
 
-
 def __getattr__(name: str) -> Any:
     # The fixture lives in the pytest plugin module, so importing this package never
     # imports pytest; ``from immutable_components.testing import pulumi_mocks`` still works.
