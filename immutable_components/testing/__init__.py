@@ -36,6 +36,7 @@ from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex_id
 from ._recording import (
     SECRET_MARK,
     UNKNOWN_MARK,
+    Invoke,
     MockRun,
     RecordingMocks,
     RecordingMonitor,
@@ -59,6 +60,7 @@ __all__ = [
     "DeploymentFailed",
     "FakeCloud",
     "FakeImage",
+    "Invoke",
     "MockRun",
     "RecordingMocks",
     "RecordingMonitor",
