@@ -86,6 +86,7 @@ PACKAGES = [
     "immutable_components.drift_rule",
     "immutable_components.golden_image",
     "immutable_components.release",
+    "immutable_components.testing",
 ]
 
 

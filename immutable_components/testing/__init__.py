@@ -27,27 +27,28 @@ Typical use in a user's own stack test::
         assert ami.inputs["name"].startswith("base-")
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import Any
+from .._lazy import lazy_exports
 
-from ._catalogue import INVOKE_RESULTS, RESOURCE_OUTPUTS
-from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex_id
-from ._recording import (
-    SECRET_MARK,
-    UNKNOWN_MARK,
-    Invoke,
-    MockRun,
-    RecordingMocks,
-    RecordingMonitor,
-    Registration,
-    UnmockedInvokeError,
-    install,
-    mocked,
-    track_construction,
-    uninstall,
-)
-from ._sequence import Deployment, DeploymentFailed, FakeCloud, FakeImage, Step
+if TYPE_CHECKING:
+    from ._catalogue import INVOKE_RESULTS, RESOURCE_OUTPUTS
+    from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex_id
+    from ._recording import (
+        SECRET_MARK,
+        UNKNOWN_MARK,
+        Invoke,
+        MockRun,
+        RecordingMocks,
+        RecordingMonitor,
+        Registration,
+        UnmockedInvokeError,
+        install,
+        mocked,
+        track_construction,
+        uninstall,
+    )
+    from ._sequence import Deployment, DeploymentFailed, FakeCloud, FakeImage, Step
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -74,12 +75,32 @@ __all__ = [
     "uninstall",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    # The fixture lives in the pytest plugin module, so importing this package never
-    # imports pytest; ``from immutable_components.testing import pulumi_mocks`` still works.
-    if name == "pulumi_mocks":
-        from ._pytest_plugin import pulumi_mocks
-
-        return pulumi_mocks
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "DEFAULT_ACCOUNT_ID": "._context",
+        "DEFAULT_REGION": "._context",
+        "Deployment": "._sequence",
+        "DeploymentFailed": "._sequence",
+        "FakeCloud": "._sequence",
+        "FakeImage": "._sequence",
+        "INVOKE_RESULTS": "._catalogue",
+        "Invoke": "._recording",
+        "MockRun": "._recording",
+        "RESOURCE_OUTPUTS": "._catalogue",
+        "RecordingMocks": "._recording",
+        "RecordingMonitor": "._recording",
+        "Registration": "._recording",
+        "SECRET_MARK": "._recording",
+        "Step": "._sequence",
+        "UNKNOWN_MARK": "._recording",
+        "UnmockedInvokeError": "._recording",
+        "hex_id": "._context",
+        "install": "._recording",
+        "mocked": "._recording",
+        "track_construction": "._recording",
+        "uninstall": "._recording",
+        # the fixture, in the pytest plugin module: only this name imports pytest
+        "pulumi_mocks": "._pytest_plugin",
+    },
+)
