@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from . import testing
+from .testing import _recording
+from .testing._context import DEFAULT_REGION
 
 __all__ = ["Plan", "PlanError", "load_project", "run_plan"]
 
@@ -182,7 +183,7 @@ def run_plan(
     overrides: Sequence[str] = (),
     *,
     extra_config: Mapping[str, str] | None = None,
-    runtime: Callable[[str, str], tuple[testing.RecordingMocks, testing.RecordingMonitor]]
+    runtime: Callable[[str, str], tuple[_recording.RecordingMocks, _recording.RecordingMonitor]]
     | None = None,
 ) -> Plan:
     """Run the project's program under the mocks and return its plan.
@@ -194,16 +195,16 @@ def run_plan(
     project = load_project(cwd)
     config, secret_keys, fakes = stack_config(project, stack, overrides)
     config.update(extra_config or {})
-    region = config.get("aws:region", testing.DEFAULT_REGION)
+    region = config.get("aws:region", DEFAULT_REGION)
     gcp_project = config.get("gcp:project", "mock-project")
     if runtime is None:
-        mocks: testing.RecordingMocks = testing.RecordingMocks(
+        mocks: _recording.RecordingMocks = _recording.RecordingMocks(
             region=region, gcp_project=gcp_project
         )
-        monitor: testing.RecordingMonitor | None = None
+        monitor: _recording.RecordingMonitor | None = None
     else:
         mocks, monitor = runtime(region, gcp_project)
-    monitor = testing.install(
+    monitor = _recording.install(
         mocks,
         monitor=monitor,
         project=project.name,
@@ -221,7 +222,7 @@ def run_plan(
         from pulumi.runtime.sync_await import _sync_await
 
         def program() -> None:
-            testing.track_construction(monitor)
+            _recording.track_construction(monitor)
             runpy.run_path(str(project.main), run_name="__main__")
 
         _sync_await(_stack.run_in_stack(program))
@@ -235,7 +236,7 @@ def run_plan(
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path
-        testing.uninstall()
+        _recording.uninstall()
 
     registrations = monitor.ordered()
     stack_reg = next((r for r in registrations if r.type == "pulumi:pulumi:Stack"), None)

@@ -1,4 +1,5 @@
-"""An AWS-only stack imports neither the GCP nor the Azure SDK; each cloud only its own."""
+"""A GoldenImage on one cloud imports only that cloud's SDK (no other cloud's, no boto3, no
+pytest); the lazy exports of the package and of every subpackage resolve."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ with mocked() as run:
     builder = {builder}
     ic.GoldenImage("img", ic.GoldenImageArgs(builder=builder, provisioners=steps))
     run.settle()
-sdks = ("pulumi_gcp", "pulumi_azure_native")
+sdks = ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "boto3", "botocore", "pytest")
 print(json.dumps(sorted(m for m in sys.modules if m.startswith(sdks))))
 """
 
@@ -55,9 +56,9 @@ def loaded(cloud: str) -> list[str]:
 @pytest.mark.parametrize(
     ("cloud", "present", "absent"),
     [
-        ("aws", (), ("pulumi_gcp", "pulumi_azure_native")),
-        ("gcp", ("pulumi_gcp",), ("pulumi_azure_native",)),
-        ("azure", ("pulumi_azure_native",), ("pulumi_gcp",)),
+        ("aws", ("pulumi_aws",), ("pulumi_gcp", "pulumi_azure_native", "boto3", "pytest")),
+        ("gcp", ("pulumi_gcp",), ("pulumi_aws", "pulumi_azure_native", "boto3", "pytest")),
+        ("azure", ("pulumi_azure_native",), ("pulumi_aws", "pulumi_gcp", "boto3", "pytest")),
     ],
 )
 def test_each_cloud_imports_only_its_sdk(cloud, present, absent):
@@ -77,3 +78,35 @@ def test_lazy_exports_resolve():
     assert "AzureBuilder" in ic.__all__ and "AzureBuilder" in dir(ic)
     with pytest.raises(AttributeError):
         _ = ic.NoSuchBuilder
+
+
+PACKAGES = [
+    "immutable_components",
+    "immutable_components.blue_green",
+    "immutable_components.drift_rule",
+    "immutable_components.golden_image",
+    "immutable_components.release",
+    "immutable_components.testing",
+]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_export_resolves_and_is_listed(package):
+    import importlib
+
+    module = importlib.import_module(package)
+    names = module.__all__
+    assert len(names) == len(set(names))
+    assert set(names) <= set(dir(module))
+    for name in names:
+        value = getattr(module, name)
+        assert getattr(value, "__name__", name) == name, (package, name)
+        assert name in vars(module)  # cached after the first use
+
+
+def test_top_level_exports_match_the_table():
+    import immutable_components as ic
+
+    assert sorted(ic.EXPORTS) == ic.__all__
+    for name, module in ic.EXPORTS.items():
+        assert module.startswith(".") and name in dir(ic)

@@ -137,3 +137,31 @@ def test_gcp_ids_use_the_stacks_project_unless_the_resource_names_one():
         args("gcp:compute/image:Image", "img", {"name": "x", "project": "own"}, "", "", True)
     )
     assert state["selfLink"].endswith("/projects/own/global/images/x")
+
+
+def test_invokes_are_recorded_with_their_provider_and_repeats_are_counted():
+    with mocked() as run:
+        west = aws.Provider("west", region="us-west-2")
+        aws.get_region()
+        aws.get_region()
+        aws.get_region(opts=pulumi.InvokeOptions(provider=west))
+    calls = run.mocks.invoke_calls
+    assert [c.token for c in calls] == ["aws:index/getRegion:getRegion"] * 3
+    assert calls[0].provider == "" and calls[2].provider.endswith("::west-provider-id")
+    assert run.mocks.invokes == [(c.token, c.args) for c in calls]
+    assert run.mocks.repeated_invokes() == {("aws:index/getRegion:getRegion", "{}", ""): 2}
+
+
+def test_the_pytest_plugin_is_its_own_module_and_the_entry_point_names_it():
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    from immutable_components import testing
+    from immutable_components.testing import _pytest_plugin
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    plugins = pyproject["project"]["entry-points"]["pytest11"]
+    assert plugins == {"immutable_components": "immutable_components.testing._pytest_plugin"}
+    assert testing.pulumi_mocks is _pytest_plugin.pulumi_mocks
+    assert "pulumi_mocks" not in testing.__all__  # a star import never imports pytest

@@ -1,18 +1,17 @@
 """DriftRule: approved images (fed from GoldenImage outputs) -> cloud policy + alerts.
 
-``GcpDriftTarget`` and ``AzureDriftTarget`` are imported on first use, so an AWS-only
-stack never imports ``pulumi_gcp`` or ``pulumi_azure_native``.
+Every name is exported lazily (see :mod:`immutable_components._lazy`): each cloud's SDK is
+imported only by a program that uses that cloud's target.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import TYPE_CHECKING, Any
-
-from .aws import AwsDriftTarget
-from .component import DriftResult, DriftRule, DriftRuleArgs, DriftTarget
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .aws import AwsDriftTarget
     from .azure import AzureDriftTarget
+    from .component import DriftResult, DriftRule, DriftRuleArgs, DriftTarget
     from .gcp import GcpDriftTarget
 
 __all__ = [
@@ -25,12 +24,15 @@ __all__ = [
     "GcpDriftTarget",
 ]
 
-_LAZY = {"GcpDriftTarget": ".gcp", "AzureDriftTarget": ".azure"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AwsDriftTarget": ".aws",
+        "AzureDriftTarget": ".azure",
+        "DriftResult": ".component",
+        "DriftRule": ".component",
+        "DriftRuleArgs": ".component",
+        "DriftTarget": ".component",
+        "GcpDriftTarget": ".gcp",
+    },
+)

@@ -2,25 +2,31 @@
 
 The records (:mod:`.args`) need no provider SDK; the cloud module that registers the
 resources (``aws``, ``gcp``, ``azure``) is imported when a GoldenImage is constructed on
-that cloud, so an AWS-only program never imports ``pulumi_gcp`` or
-``pulumi_azure_native``.
+that cloud.
+
+Every name is exported lazily (see :mod:`immutable_components._lazy`).
 """
 
-from .args import (
-    AwsBuilder,
-    AwsDistribution,
-    AwsImageLookup,
-    AzureBuilder,
-    AzureGallery,
-    AzureMarketplaceImage,
-    GcpBuilder,
-    GcpImageFamily,
-    GoldenImageArgs,
-    ImageTest,
-    LineageEntry,
-    ParentImage,
-)
-from .component import GoldenImage
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .args import (
+        AwsBuilder,
+        AwsDistribution,
+        AwsImageLookup,
+        AzureBuilder,
+        AzureGallery,
+        AzureMarketplaceImage,
+        GcpBuilder,
+        GcpImageFamily,
+        GoldenImageArgs,
+        ImageTest,
+        LineageEntry,
+        ParentImage,
+    )
+    from .component import GoldenImage
 
 __all__ = [
     "AwsBuilder",
@@ -37,3 +43,22 @@ __all__ = [
     "LineageEntry",
     "ParentImage",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AwsBuilder": ".args",
+        "AwsDistribution": ".args",
+        "AwsImageLookup": ".args",
+        "AzureBuilder": ".args",
+        "AzureGallery": ".args",
+        "AzureMarketplaceImage": ".args",
+        "GcpBuilder": ".args",
+        "GcpImageFamily": ".args",
+        "GoldenImage": ".component",
+        "GoldenImageArgs": ".args",
+        "ImageTest": ".args",
+        "LineageEntry": ".args",
+        "ParentImage": ".args",
+    },
+)

@@ -12,9 +12,11 @@ any provider plugin. This module adds what a test of an infrastructure component
 * :class:`FakeCloud` runs a program as successive deployments against one persistent fake
   cloud and returns the steps between them (``create``, ``update``, ``replace``, ``delete``,
   ``same``): see ``_sequence``.
-* :func:`mocked` (and the ``pulumi_mocks`` pytest fixture, registered as a pytest plugin
-  when this package is installed) installs both for the duration of a test and restores
-  the runtime afterwards.
+* :func:`mocked` installs both for the duration of a block and restores the runtime
+  afterwards; the ``pulumi_mocks`` pytest fixture does the same for one test. The fixture
+  lives in :mod:`immutable_components.testing._pytest_plugin`, registered as a pytest
+  plugin (entry point ``pytest11``) when this package is installed, so importing this
+  package never imports pytest.
 
 Typical use in a user's own stack test::
 
@@ -25,26 +27,28 @@ Typical use in a user's own stack test::
         assert ami.inputs["name"].startswith("base-")
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from collections.abc import Iterator
+from .._lazy import lazy_exports
 
-from ._catalogue import INVOKE_RESULTS, RESOURCE_OUTPUTS
-from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex_id
-from ._recording import (
-    SECRET_MARK,
-    UNKNOWN_MARK,
-    MockRun,
-    RecordingMocks,
-    RecordingMonitor,
-    Registration,
-    UnmockedInvokeError,
-    install,
-    mocked,
-    track_construction,
-    uninstall,
-)
-from ._sequence import Deployment, DeploymentFailed, FakeCloud, FakeImage, Step
+if TYPE_CHECKING:
+    from ._catalogue import INVOKE_RESULTS, RESOURCE_OUTPUTS
+    from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex_id
+    from ._recording import (
+        SECRET_MARK,
+        UNKNOWN_MARK,
+        Invoke,
+        MockRun,
+        RecordingMocks,
+        RecordingMonitor,
+        Registration,
+        UnmockedInvokeError,
+        install,
+        mocked,
+        track_construction,
+        uninstall,
+    )
+    from ._sequence import Deployment, DeploymentFailed, FakeCloud, FakeImage, Step
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -57,6 +61,7 @@ __all__ = [
     "DeploymentFailed",
     "FakeCloud",
     "FakeImage",
+    "Invoke",
     "MockRun",
     "RecordingMocks",
     "RecordingMonitor",
@@ -66,19 +71,36 @@ __all__ = [
     "hex_id",
     "install",
     "mocked",
-    "pulumi_mocks",
     "track_construction",
     "uninstall",
 ]
 
-try:  # the fixture, when pytest is there (this module is also a pytest plugin)
-    import pytest
-
-    @pytest.fixture
-    def pulumi_mocks() -> Iterator[MockRun]:
-        """Recording Pulumi mocks, installed for one test and removed after it."""
-        with mocked() as run:
-            yield run
-
-except ImportError:  # pragma: no cover - pytest is a test-time dependency
-    pass
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "DEFAULT_ACCOUNT_ID": "._context",
+        "DEFAULT_REGION": "._context",
+        "Deployment": "._sequence",
+        "DeploymentFailed": "._sequence",
+        "FakeCloud": "._sequence",
+        "FakeImage": "._sequence",
+        "INVOKE_RESULTS": "._catalogue",
+        "Invoke": "._recording",
+        "MockRun": "._recording",
+        "RESOURCE_OUTPUTS": "._catalogue",
+        "RecordingMocks": "._recording",
+        "RecordingMonitor": "._recording",
+        "Registration": "._recording",
+        "SECRET_MARK": "._recording",
+        "Step": "._sequence",
+        "UNKNOWN_MARK": "._recording",
+        "UnmockedInvokeError": "._recording",
+        "hex_id": "._context",
+        "install": "._recording",
+        "mocked": "._recording",
+        "track_construction": "._recording",
+        "uninstall": "._recording",
+        # the fixture, in the pytest plugin module: only this name imports pytest
+        "pulumi_mocks": "._pytest_plugin",
+    },
+)

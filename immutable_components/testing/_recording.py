@@ -5,6 +5,7 @@ registered."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,21 @@ _UNKNOWN = rpc.UNKNOWN
 
 class UnmockedInvokeError(RuntimeError):
     """A program called a data source (invoke) that the mocks have no answer for."""
+
+
+@dataclass(frozen=True)
+class Invoke:
+    """One invoke (data-source call) the program made."""
+
+    token: str
+    args: dict[str, Any]
+    provider: str
+    """The explicit provider's reference (``urn::id``), ``""`` for the default provider."""
+
+    def question(self) -> tuple[str, str, str]:
+        """What makes two invokes the same question: token, arguments (canonical JSON)
+        and provider."""
+        return (self.token, json.dumps(self.args, sort_keys=True), self.provider)
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -56,9 +72,22 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self._invokes = dict(INVOKE_RESULTS)
         self._provider_regions: dict[str, str] = {}
         self.invokes: list[tuple[str, dict[str, Any]]] = []
+        """(token, arguments) of every invoke, in call order."""
+        self.invoke_calls: list[Invoke] = []
+        """The same invokes with the provider each one used (see :meth:`repeated_invokes`)."""
         self.generations: dict[tuple[str, str], int] = {}
         """(type, name) -> how many times that resource was created before (a sequence
         test's fake cloud sets it, so a replaced resource gets a new id)."""
+
+    def repeated_invokes(self) -> dict[tuple[str, str, str], int]:
+        """Each question (token, arguments, provider) asked more than once -> how often.
+
+        Every invoke is a provider call in a real run: a program should ask each distinct
+        question once (see :mod:`immutable_components._invoke`)."""
+        counts: dict[tuple[str, str, str], int] = {}
+        for call in self.invoke_calls:
+            counts[call.question()] = counts.get(call.question(), 0) + 1
+        return {q: n for q, n in counts.items() if n > 1}
 
     def register_resource(self, type_token: str, factory: Factory) -> None:
         """Teach the mocks the outputs of another resource type."""
@@ -115,6 +144,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]
         self.invokes.append((args.token, dict(args.args)))
+        self.invoke_calls.append(Invoke(args.token, dict(args.args), args.provider or ""))
         factory = self._invokes.get(args.token)
         if factory is None:
             raise UnmockedInvokeError(
