@@ -90,6 +90,7 @@ class Index:
     """Every module of the package, parsed, with its classes, imports and aliases."""
 
     def __init__(self, root: Path = ROOT, package: str = PACKAGE) -> None:
+        self.package = package
         self.modules: dict[str, Module] = {}
         base = root / package
         for path in sorted(base.rglob("*.py")):
@@ -144,6 +145,22 @@ class Index:
             if f"{source}.{original}" in self.modules:  # ``from . import module``
                 return None
             return self.resolve(source, original, depth + 1)
+        return self._in_submodules(module, name)
+
+    def _in_submodules(self, package: str, name: str) -> ClassRef | None:
+        """A class a package exports lazily (a name -> module table, ``__getattr__``): the
+        one class of that name in its submodules, nearest first."""
+        prefix = package + "."
+        for depth in (1, 2, 3):
+            matches = [
+                ClassRef(m.name, name)
+                for m in self.modules.values()
+                if m.name.startswith(prefix)
+                and m.name.count(".") - package.count(".") == depth
+                and name in m.classes
+            ]
+            if len(matches) == 1:
+                return matches[0]
         return None
 
     def class_def(self, ref: ClassRef) -> ast.ClassDef:
@@ -209,24 +226,23 @@ class Index:
         )
 
     def public_components(self) -> list[ClassRef]:
-        """The components named in the package's ``__all__``."""
-        init = self.modules[PACKAGE]
-        names: list[str] = []
+        """The components the package exports: named in its ``__all__`` or imported by its
+        ``__init__`` (``TYPE_CHECKING`` imports of lazy exports included)."""
+        init = self.modules[self.package]
+        names = [n for n in init.imports if not n.startswith("_")]
         value = init.assigns.get("__all__")
         if isinstance(value, (ast.List, ast.Tuple)):
-            names = [str(e.value) for e in value.elts if isinstance(e, ast.Constant)]
-        found = []
-        for name in names:
-            ref = self.resolve(PACKAGE, name)
-            if ref is None:
-                ref = self._lazy(name)
-            if isinstance(ref, ClassRef) and self.is_component(ref):
+            names += [str(e.value) for e in value.elts if isinstance(e, ast.Constant)]
+        found: list[ClassRef] = []
+        for name in dict.fromkeys(names):
+            ref = self.resolve(self.package, name) or self._lazy(name)
+            if isinstance(ref, ClassRef) and self.is_component(ref) and ref not in found:
                 found.append(ref)
-        return found
+        return sorted(found, key=lambda r: r.name)
 
     def _lazy(self, name: str) -> ClassRef | None:
         """A name the package exports through a ``LAZY = {name: ".module"}`` table."""
-        table = self.modules[PACKAGE].assigns.get("LAZY")
+        table = self.modules[self.package].assigns.get("LAZY")
         if isinstance(table, ast.Dict):
             for key, value in zip(table.keys, table.values, strict=True):
                 if (
@@ -234,20 +250,20 @@ class Index:
                     and key.value == name
                     and isinstance(value, ast.Constant)
                     and isinstance(value.value, str)
+                    and value.value.startswith(".")
                 ):
-                    module = PACKAGE + value.value if value.value.startswith(".") else ""
-                    target = self.resolve(module, name)
+                    target = self.resolve(self.package + value.value, name)
                     return target if isinstance(target, ClassRef) else None
         return None
 
     def find_class(self, name: str) -> ClassRef:
         """A class of the package by its (unique) name."""
-        exported = self.resolve(PACKAGE, name) or self._lazy(name)
+        exported = self.resolve(self.package, name) or self._lazy(name)
         if isinstance(exported, ClassRef):
             return exported
         matches = [ClassRef(m.name, name) for m in self.modules.values() if name in m.classes]
         if len(matches) != 1:
-            raise LookupError(f"{name}: {len(matches)} classes of that name in {PACKAGE}")
+            raise LookupError(f"{name}: {len(matches)} classes of that name in {self.package}")
         return matches[0]
 
     # -- components
