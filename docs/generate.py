@@ -613,6 +613,7 @@ def render_outputs(index: Index, component: ClassRef, page: Page) -> str:
 def render_help(words: list[str]) -> str:
     """The ``--help`` text of ``immutable`` (``words[0]``) or a sub-command of it."""
     os.environ["COLUMNS"] = HELP_COLUMNS  # argparse wraps at the terminal's width
+    os.environ["NO_COLOR"] = "1"  # Python 3.14 colours help on a terminal
     sys.path.insert(0, str(ROOT))
     try:
         from immutable_components.cli import build_parser
