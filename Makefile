@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
 	touch $@
 
-LINTED := immutable_components tests stacks benchmarks
+# docs/generate.py only: ruff would also reformat the Python examples inside docs/*.md
+LINTED := immutable_components tests stacks benchmarks docs/generate.py examples
 
 test: lint
 	$(PY) -m pytest
@@ -24,6 +25,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check $(LINTED)
 	$(PY) -m ruff format --check $(LINTED)
 	$(PY) -m mypy
+	$(PY) -m mypy docs/generate.py examples/minimal/__main__.py
 
 plan: $(STAMP)
 	$(VENV)/bin/immutable plan
