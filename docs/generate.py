@@ -594,6 +594,7 @@ def render_records(index: Index, root: ClassRef, page: Page, level: str = "###")
         head = f"{level} {ref.name}\n\n" + (f"{summary}\n\n" if summary else "")
         sections.append(head + "\n".join(rows))
     if not sections:
+        page.problems.append(f"{root.name}: documented by an earlier block (this one can go)")
         return f"Documented above: [`{root.name}`](#{anchor(root.name)})."
     return "\n\n".join(sections)
 
