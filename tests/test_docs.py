@@ -412,3 +412,43 @@ def test_minimal_example_registers_an_image_and_a_fleet():
     assert instance_tags["ImageBuildHash"] == build_hash
     assert by_name["web-builder-sg"]["inputs"]["ingress"][0]["cidrBlocks"] == ["203.0.113.10/32"]
     assert set(plan.outputs) == {"imageId", "autoScalingGroupName"}
+
+
+# -- commands in the docs ------------------------------------------------------------------------
+
+COMMAND_LINE = re.compile(r"^\s*(?:\$ )?(?:\.venv/bin/)?immutable (?P<args>[^#\n]*)", re.M)
+
+
+def _command_lines() -> list[tuple[str, str]]:
+    found = []
+    for page in [REPO / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for block in re.findall(r"^```(?:sh|console)?\n(.*?)^```", page.read_text(), re.S | re.M):
+            for match in COMMAND_LINE.finditer(block):
+                found.append((page.name, match["args"].strip()))
+    return found
+
+
+def test_every_immutable_command_in_the_docs_parses():
+    import shlex
+
+    from immutable_components.cli import build_parser
+
+    lines = _command_lines()
+    assert any(args.startswith("plan") for _, args in lines)
+    assert any(args.startswith("drift") for _, args in lines)
+    assert any(args.startswith("prune") for _, args in lines)
+    for page, args in lines:
+        try:
+            build_parser().parse_args(shlex.split(args))
+        except SystemExit as exc:  # argparse's way of refusing
+            raise AssertionError(f"{page}: `immutable {args}` does not parse") from exc
+
+
+def test_make_targets_named_in_the_readme_exist():
+    makefile = (REPO / "Makefile").read_text()
+    targets = set(re.findall(r"^([\w-]+):", makefile, re.M))
+    readme = (REPO / "README.md").read_text()
+    for target in set(re.findall(r"\bmake (\w+)", readme)):
+        assert target in targets, target
+    plan_recipe = makefile.split("\nplan:", 1)[1].split("\n\n", 1)[0]
+    assert "immutable plan" in plan_recipe
