@@ -8,7 +8,7 @@ comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: test lint plan bench clean
+.PHONY: test lint plan docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 plan: $(STAMP)
 	$(VENV)/bin/immutable plan
+
+# the generated tables and --help blocks in docs/ (tests/test_docs.py checks them)
+docs: $(STAMP)
+	$(PY) docs/generate.py
 
 clean:
 	rm -rf $(VENV)

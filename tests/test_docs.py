@@ -452,3 +452,32 @@ def test_make_targets_named_in_the_readme_exist():
         assert target in targets, target
     plan_recipe = makefile.split("\nplan:", 1)[1].split("\n\n", 1)[0]
     assert "immutable plan" in plan_recipe
+
+
+def test_yaml_examples_use_the_package_tokens():
+    import yaml
+
+    components = {c.name for c in generate.Index().public_components()}
+    seen = 0
+    for page in [REPO / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for block in re.findall(r"^```yaml\n(.*?)^```", page.read_text(), re.S | re.M):
+            program = yaml.safe_load(block)
+            for name, resource in (program.get("resources") or {}).items():
+                package, module, component = resource["type"].split(":")
+                assert (package, module) == ("immutable", "index"), (page.name, name)
+                assert component in components, (page.name, name)
+                seen += 1
+    assert seen >= 3
+
+
+def test_changelog_follows_keep_a_changelog_and_names_the_version():
+    text = (REPO / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in text
+    versions = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}", text, re.M)
+    assert versions, "no released version heading"
+    pyproject = (REPO / "pyproject.toml").read_text()
+    version = re.search(r'^version = "([^"]+)"', pyproject, re.M)
+    assert version is not None
+    assert version[1] in versions, f"pyproject's {version[1]} has no CHANGELOG heading"
+    for heading in re.findall(r"^### (\w+)", text, re.M):
+        assert heading in {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
