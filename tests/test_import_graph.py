@@ -241,7 +241,7 @@ def test_the_graph_sees_every_kind_of_import():
     assert graph["immutable_components"] == {"immutable_components._lazy"}
     assert graph["immutable_components.golden_image"] == {"immutable_components._lazy"}
     typed = import_graph(type_checking=True)
-    assert "immutable_components.golden_image.gcp" in typed["immutable_components.golden_image"]
+    assert "immutable_components.golden_image.args" in typed["immutable_components.golden_image"]
 
 
 def test_a_cycle_is_found_and_printed():

@@ -20,19 +20,18 @@ from immutable_components.testing import mocked
 tmp = pathlib.Path(tempfile.mkdtemp())
 steps = [ic.RunCommands(commands=["true"])]
 with mocked() as run:
-    builder = {builder}
-    ic.GoldenImage("img", ic.GoldenImageArgs(builder=builder, provisioners=steps))
+    ic.GoldenImage("img", ic.GoldenImageArgs({cloud}={builder}, provisioners=steps))
     run.settle()
 sdks = ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "boto3", "botocore", "pytest")
 print(json.dumps(sorted(m for m in sys.modules if m.startswith(sdks))))
 """
 
 BUILDERS = {
-    "aws": 'ic.AwsBuilder(source="ami-0123456789abcdef0", subnet_id="subnet-0123456789abcdef0",'
+    "aws": 'ic.AwsBuilder(source_image_id="ami-0123456789abcdef0", subnet_id="subnet-0123456789abcdef0",'
     ' ssh_cidrs=["203.0.113.10/32"])',
-    "gcp": 'ic.GcpBuilder(source="projects/debian-cloud/global/images/debian-12-v1",'
+    "gcp": 'ic.GcpBuilder(source_image_id="projects/debian-cloud/global/images/debian-12-v1",'
     ' zone="us-central1-a", ssh_cidrs=["203.0.113.10/32"])',
-    "azure": 'ic.AzureBuilder(source=ic.AzureMarketplaceImage(publisher="C", offer="o", sku="s",'
+    "azure": 'ic.AzureBuilder(source_marketplace=ic.AzureMarketplaceImage(publisher="C", offer="o", sku="s",'
     ' version="1.0.0"), resource_group_name="rg", location="westeurope", subnet_id="/subscriptions/'
     's/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/b",'
     ' ssh_cidrs=["203.0.113.10/32"])',
@@ -40,7 +39,7 @@ BUILDERS = {
 
 
 def loaded(cloud: str) -> list[str]:
-    code = textwrap.dedent(PROGRAM).format(builder=BUILDERS[cloud])
+    code = textwrap.dedent(PROGRAM).format(cloud=cloud, builder=BUILDERS[cloud])
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

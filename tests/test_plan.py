@@ -112,7 +112,7 @@ def test_program_error_names_the_file_and_line(capsys):
     err = capsys.readouterr().err
     # the innermost frame of the project's own code: where the bad image is declared
     assert re.search(r"failed at stacks/service/images\.py:\d+: ComponentInputError", err)
-    assert "builder.ssh_cidrs[0]" in err
+    assert "aws.ssh_cidrs[0]" in err
     assert err[-1] == "\n" and err.count("\n") == 1  # one paragraph
 
 

@@ -157,14 +157,14 @@ def test_a_builder_kept_across_deployments_sees_a_new_vendor_image():
     )
 
     builder = AwsBuilder(
-        source=AwsImageLookup(owners=["099720109477"], name_pattern="ubuntu/*"),
+        source_lookup=AwsImageLookup(owners=["099720109477"], name_pattern="ubuntu/*"),
         subnet_id="subnet-0123456789abcdef0",
         ssh_cidrs=["10.0.0.0/8"],
     )
 
     def program() -> None:
         GoldenImage(
-            "base", GoldenImageArgs(builder=builder, provisioners=[RunCommands(commands=["true"])])
+            "base", GoldenImageArgs(aws=builder, provisioners=[RunCommands(commands=["true"])])
         )
 
     cloud = FakeCloud()

@@ -21,8 +21,8 @@ config = pulumi.Config()
 image = GoldenImage(
     "web",
     GoldenImageArgs(
-        builder=AwsBuilder(
-            source=config.require("sourceImageId"),
+        aws=AwsBuilder(
+            source_image_id=config.require("sourceImageId"),
             subnet_id=config.require("builderSubnetId"),
             ssh_cidrs=[config.require("builderSshCidr")],
             associate_public_ip=True,
@@ -35,7 +35,7 @@ image = GoldenImage(
 fleet = LaunchTemplateRelease(
     "web-fleet",
     LaunchTemplateReleaseArgs(
-        image=image.image_id,
+        image_id=image.image_id,
         image_build_hash=image.build_hash,
         subnet_ids=[config.require("fleetSubnetId")],
         version="1.0.0",

@@ -516,7 +516,7 @@ BAD_FLEET = [
     ("fleet.root_device_name", {"root_device_name": "xvda"}),
     ("fleet.ebs_kms_key_id", {"ebs_kms_key_id": "my key"}),
     ("fleet.extra_volumes[0]", {"extra_volumes": [None]}),
-    ("fleet.extra_volumes[0]", {"extra_volumes": [{"device": "/dev/sdf"}]}),
+    ("fleet.extra_volumes[0].device", {"extra_volumes": [{"device": "/dev/sdf"}]}),
     (
         "fleet.extra_volumes[0].size_gib",
         {"extra_volumes": [EbsVolume(device_name="/dev/sdf", size_gib=0)]},
@@ -537,7 +537,7 @@ BAD_FLEET = [
         "fleet.instance_maintenance_policy.min_healthy_percentage",
         {"instance_maintenance_policy": InstanceMaintenancePolicy(min_healthy_percentage=101)},
     ),
-    ("fleet.refresh", {"refresh": {"min_healthy_percentage": 50}}),
+    ("fleet.refresh", {"refresh": "fast"}),
     (
         "fleet.refresh.min_healthy_percentage",
         {"refresh": RefreshPreferences(min_healthy_percentage=101)},
