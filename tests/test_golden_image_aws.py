@@ -629,7 +629,9 @@ def test_exactly_one_source(pulumi_mocks, files, sources, given):
     if sources.get("parent") == "P":
         sources["parent"] = image("base", files=files).as_parent()
     b = AwsBuilder(subnet_id=SUBNET, ssh_cidrs=[CIDR], **sources)
-    with pytest.raises(ComponentInputError, match="aws.source_image_id/source_lookup/parent") as info:
+    with pytest.raises(
+        ComponentInputError, match=r"aws\.source_image_id/source_lookup/parent"
+    ) as info:
         image("app", files=files, b=b)
     assert info.value.value == (None if given == "None" else given)
     assert "exactly one source" in str(info.value)

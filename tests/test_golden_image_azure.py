@@ -113,9 +113,7 @@ def test_bake_resources_and_order(pulumi_mocks, tmp_path):
 
 
 def test_layered_tested_and_published_in_gallery(pulumi_mocks, tmp_path):
-    base = GoldenImage(
-        "base", GoldenImageArgs(azure=azure(), provisioners=provisioners(tmp_path))
-    )
+    base = GoldenImage("base", GoldenImageArgs(azure=azure(), provisioners=provisioners(tmp_path)))
     app = GoldenImage(
         "app",
         GoldenImageArgs(
@@ -381,7 +379,9 @@ def test_a_disk_encryption_set_id_reaches_the_os_disk(pulumi_mocks, tmp_path):
     des = f"{ID_PREFIX}Microsoft.Compute/diskEncryptionSets/images"
     GoldenImage(
         "base",
-        GoldenImageArgs(azure=azure(disk_encryption_set_id=des), provisioners=provisioners(tmp_path)),
+        GoldenImageArgs(
+            azure=azure(disk_encryption_set_id=des), provisioners=provisioners(tmp_path)
+        ),
     )
     vm = pulumi_mocks.one("azure-native:compute:VirtualMachine", "base-builder")
     assert vm.inputs["storageProfile"]["osDisk"]["managedDisk"]["diskEncryptionSet"] == {"id": des}

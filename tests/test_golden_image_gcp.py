@@ -168,7 +168,11 @@ def test_labels_are_gcp_safe():
     [
         ({"zone": "us-central1"}, {}, "gcp.zone"),
         ({"source": "debian-12"}, {}, "gcp.source_image_id"),
-        ({"source": "projects/debian-cloud/global/images/family/debian-12"}, {}, "gcp.source_image_id"),
+        (
+            {"source": "projects/debian-cloud/global/images/family/debian-12"},
+            {},
+            "gcp.source_image_id",
+        ),
         ({"ssh_cidrs": ["0.0.0.1/0"]}, {}, r"gcp.ssh_cidrs\[0\]"),
         ({"ssh_cidrs": []}, {}, "gcp.ssh_cidrs"),
         ({"ssh_cidrs": ["203.0.113.0/24", "2001:db8::/64"]}, {}, "only IPv4 or only IPv6"),
@@ -257,9 +261,7 @@ def test_one_build_bakes_once_and_cannot_join_two_families(pulumi_mocks, tmp_pat
 )
 def test_bad_egress(pulumi_mocks, tmp_path, kwargs, field):
     with pytest.raises(ComponentInputError, match=field):
-        GoldenImage(
-            "base", GoldenImageArgs(gcp=gcp(**kwargs), provisioners=provisioners(tmp_path))
-        )
+        GoldenImage("base", GoldenImageArgs(gcp=gcp(**kwargs), provisioners=provisioners(tmp_path)))
 
 
 SUBNET_LINK = "projects/net-host/regions/us-central1/subnetworks/builders"
@@ -308,9 +310,10 @@ def test_network_and_subnetwork_as_names_or_self_links_reach_the_builder(pulumi_
     )
     nic = pulumi_mocks.one("gcp:compute/instance:Instance").inputs["networkInterfaces"][0]
     assert (nic["network"], nic["subnetwork"]) == (network, SUBNET_LINK)
-    assert pulumi_mocks.one("gcp:compute/firewall:Firewall", "base-builder-fw").inputs[
-        "network"
-    ] == network
+    assert (
+        pulumi_mocks.one("gcp:compute/firewall:Firewall", "base-builder-fw").inputs["network"]
+        == network
+    )
 
 
 def test_ssh_from_anywhere_warns(pulumi_mocks, tmp_path, monkeypatch):

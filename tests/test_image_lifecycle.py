@@ -153,9 +153,7 @@ def test_channel_without_test_publishes_after_the_image(pulumi_mocks, tmp_path):
 
 
 def test_lineage_output_and_tag(pulumi_mocks, tmp_path):
-    chain = [
-        GoldenImage("layer0", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path)))
-    ]
+    chain = [GoldenImage("layer0", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path)))]
     for i in range(1, 4):
         chain.append(
             GoldenImage(
@@ -230,6 +228,4 @@ def test_bad_distribution(pulumi_mocks, tmp_path, dist, field):
 )
 def test_bad_lifecycle_input(pulumi_mocks, tmp_path, args, field):
     with pytest.raises(ComponentInputError, match=field):
-        GoldenImage(
-            "app", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path), **args)
-        )
+        GoldenImage("app", GoldenImageArgs(aws=aws(), provisioners=provisioners(tmp_path), **args))

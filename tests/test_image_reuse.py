@@ -200,7 +200,10 @@ def test_a_changed_test_boots_a_fresh_test_instance_and_runs_again(pulumi_mocks)
     image("app-b", test=ImageTest(commands=["false"]), b=builder(region="eu-west-1"))
     a = pulumi_mocks.one("aws:ec2/instance:Instance", "app-a-test")
     b = pulumi_mocks.one("aws:ec2/instance:Instance", "app-b-test")
-    assert image_test_digest(TEST) in a.inputs["userData"] and a.inputs["userDataReplaceOnChange"] is True
+    assert (
+        image_test_digest(TEST) in a.inputs["userData"]
+        and a.inputs["userDataReplaceOnChange"] is True
+    )
     assert a.inputs["userData"] != b.inputs["userData"]
     run = pulumi_mocks.one("command:remote:Command", "app-a-test-run")
     assert run.inputs["triggers"][-1] == image_test_digest(TEST)

@@ -27,11 +27,13 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith(sdks))))
 """
 
 BUILDERS = {
-    "aws": 'ic.AwsBuilder(source_image_id="ami-0123456789abcdef0", subnet_id="subnet-0123456789abcdef0",'
+    "aws": 'ic.AwsBuilder(source_image_id="ami-0123456789abcdef0",'
+    ' subnet_id="subnet-0123456789abcdef0",'
     ' ssh_cidrs=["203.0.113.10/32"])',
     "gcp": 'ic.GcpBuilder(source_image_id="projects/debian-cloud/global/images/debian-12-v1",'
     ' zone="us-central1-a", ssh_cidrs=["203.0.113.10/32"])',
-    "azure": 'ic.AzureBuilder(source_marketplace=ic.AzureMarketplaceImage(publisher="C", offer="o", sku="s",'
+    "azure": "ic.AzureBuilder(source_marketplace=ic.AzureMarketplaceImage("
+    'publisher="C", offer="o", sku="s",'
     ' version="1.0.0"), resource_group_name="rg", location="westeurope", subnet_id="/subscriptions/'
     's/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/b",'
     ' ssh_cidrs=["203.0.113.10/32"])',

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs
-from immutable_components.golden_image import _hash
-from immutable_components.golden_image import aws, azure, gcp
+from immutable_components.golden_image import _hash, aws, azure, gcp
 from immutable_components.golden_image.args import AzureBuilder, AzureMarketplaceImage, GcpBuilder
 from tests._images import AZ_SUBNET, GCP_IMAGE, SSH, SUBNET, provisioners
 

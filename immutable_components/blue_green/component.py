@@ -48,10 +48,10 @@ import pulumi_aws as aws
 
 from .._aws_identity import provider_identity
 from .._constants import MANAGED_BY
+from .._passdown import child_options
 from .._records import build
 from .._validate import Check
 from ..release import LaunchTemplateRelease, LaunchTemplateReleaseArgs, _lookups
-from .._passdown import child_options
 from ._fleet import check_fleet, release_args_for
 from ._security import security_groups
 from .args import BlueGreenServiceArgs, gate_timeout_seconds, healthy_required, validate

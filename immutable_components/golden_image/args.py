@@ -13,11 +13,9 @@ GoldenImage of the same program, which the component then also recognises (its c
 its chain's root source).
 """
 
-# ruff: noqa: UP045 (record fields say Optional[...]: the contract, and _records.build reads it)
-
 import ipaddress
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
@@ -516,9 +514,12 @@ def validate(check: Check, args: GoldenImageArgs) -> tuple[str, Builder, list[st
     cloud = given[0]
     builder: Builder = getattr(args, cloud)
     warnings: list[str] = []
-    {"aws": validate_aws, "gcp": validate_gcp, "azure": validate_azure}[cloud](
-        check, builder, warnings
-    )
+    validators: dict[str, Callable[[Check, Any, list[str]], None]] = {
+        "aws": validate_aws,
+        "gcp": validate_gcp,
+        "azure": validate_azure,
+    }
+    validators[cloud](check, builder, warnings)
     if args.test is not None:
         validate_test(check, args.test)
         if args.test.instance_type is not None:

@@ -50,11 +50,7 @@ def source(b: AwsBuilder, component: pulumi.ComponentResource) -> SourceImage:
     image: pulumi.Input[str] = (
         _resolve(lookup, b.region) if lookup is not None else b.source_image_id  # type: ignore[assignment]
     )
-    key = (
-        f"aws-ami:{image}"
-        if isinstance(image, str)
-        else pulumi.Output.from_input(image).apply(lambda i: f"aws-ami:{i}")
-    )
+    key = f"aws-ami:{image}" if isinstance(image, str) else pulumi.Output.concat("aws-ami:", image)
     return SourceImage(key=key, label=image, image=image)
 
 

@@ -92,7 +92,7 @@ def source(b: AzureBuilder, component: pulumi.ComponentResource) -> SourceImage:
     return SourceImage(
         key=f"azure-image:{image.lower()}"
         if isinstance(image, str)
-        else pulumi.Output.from_input(image).apply(lambda s: f"azure-image:{s.lower()}"),
+        else pulumi.Output.concat(image).apply(lambda s: f"azure-image:{s.lower()}"),
         label=image,
         image=image,
     )

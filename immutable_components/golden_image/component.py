@@ -231,7 +231,10 @@ class GoldenImage(pulumi.ComponentResource):
         """This image as another GoldenImage's ``parent`` (layering): its id, build hash
         and lineage, which is also what a program in another language passes."""
         return ParentImage(
-            image_id=self.image_id, build_hash=self._build_hash, lineage=self.lineage
+            image_id=self.image_id,
+            build_hash=self._build_hash,
+            # the output holds LineageEntry's fields as plain dicts, as a provider sends them
+            lineage=self.lineage,  # type: ignore[arg-type]
         )
 
     @property

@@ -73,7 +73,7 @@ def source(b: GcpBuilder, component: pulumi.ComponentResource) -> SourceImage:
     key = (
         f"gcp-image:{_image_path(image)}"
         if isinstance(image, str)
-        else pulumi.Output.from_input(image).apply(lambda i: f"gcp-image:{_image_path(i)}")
+        else pulumi.Output.concat(image).apply(lambda i: f"gcp-image:{_image_path(i)}")
     )
     return SourceImage(key=key, label=image, image=image)
 
