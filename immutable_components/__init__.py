@@ -49,8 +49,8 @@ from .release import (
 )
 
 if TYPE_CHECKING:
-    from .drift_rule.azure import AzureDriftTarget
-    from .drift_rule.gcp import GcpDriftTarget
+    from .drift_rule import AzureDriftTarget
+    from .drift_rule import GcpDriftTarget
     from .golden_image import (
         AzureBuilder,
         AzureGallery,
@@ -68,8 +68,8 @@ LAZY = {
     "AzureMarketplaceImage": ".golden_image",
     "GcpBuilder": ".golden_image",
     "GcpImageFamily": ".golden_image",
-    "GcpDriftTarget": ".drift_rule.gcp",
-    "AzureDriftTarget": ".drift_rule.azure",
+    "GcpDriftTarget": ".drift_rule",
+    "AzureDriftTarget": ".drift_rule",
     "GcpInstanceGroupRelease": ".release.gcp",
     "GcpInstanceGroupReleaseArgs": ".release.gcp",
     "AzureScaleSetRelease": ".release.azure",

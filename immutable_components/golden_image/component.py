@@ -159,6 +159,12 @@ class GoldenImage(pulumi.ComponentResource):
     tests an image of this build hash that already existed untested, reuses a tested one
     (a revert, a re-release, a rebuilt bakery) or shares the bake of another GoldenImage of
     the program with the same build hash."""
+    approved_image_ids: pulumi.Output[list[str]]
+    """What a DriftRule must approve for this image (``DriftRuleArgs.approved_image_sets``):
+    its image id; on AWS also the image published before this build (a rollout in
+    progress and an auto-rollback are no findings); while it bakes, the builder's source
+    image (the builder is no finding); on GCP the chain's vendor image (the next rebake
+    may boot)."""
 
     def __init__(
         self, name: str, args: GoldenImageArgs, opts: pulumi.ResourceOptions | None = None
@@ -283,6 +289,12 @@ class GoldenImage(pulumi.ComponentResource):
             _hash.provisioners_digest(self.provisioner_digests)
         )
         self.origin = pulumi.Output.from_input(result.origin)
+        self.approved_image_ids = pulumi.Output.all(
+            self.image_id,
+            *self.bakery_sources,
+            *self.previous_images,
+            *([self.root_source] if builder.cloud == "gcp" else []),
+        ).apply(list)
         self.register_outputs(
             {
                 "image_id": self.image_id,
@@ -294,6 +306,7 @@ class GoldenImage(pulumi.ComponentResource):
                 "channel": self.channel,
                 "provisioners_hash": self.provisioners_hash,
                 "origin": self.origin,
+                "approved_image_ids": self.approved_image_ids,
             }
         )
 
