@@ -43,8 +43,7 @@ HTTPS_URL = re.compile(r"^https://[^\s/]+(/\S*)?$")
 #: An SNS topic ARN: partition, region, 12-digit account, topic name (1-256 characters of
 #: letters, digits, ``-`` and ``_``; a FIFO topic ends in ``.fifo``).
 SNS_TOPIC_ARN = re.compile(
-    r"^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):sns:([a-z0-9-]+):(\d{12}):"
-    r"([A-Za-z0-9_-]{1,251}(\.fifo)?)$"
+    r"^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,251}(\.fifo)?)$"
 )
 #: A GCP project id: 6-30 characters, lower-case letters, digits and ``-``, starting with a
 #: letter and not ending with ``-`` (Resource Manager docs, "Creating and managing projects").
@@ -294,16 +293,42 @@ def _validate_aws(check: Check, target: AwsDriftTarget) -> None:
     )
     arn = target.alert_topic_arn
     if arn is not None and not is_unknown(arn):
-        accepted = "an SNS topic ARN 'arn:aws:sns:<region>:<account>:<topic>'"
+        accepted = "an SNS topic ARN 'arn:<partition>:sns:<region>:<account id>:<topic name>'"
         match = SNS_TOPIC_ARN.match(arn) if isinstance(arn, str) else None
         if match is None:
-            if isinstance(arn, str) and ARN.match(arn):
-                service = arn.split(":")[2]
-                accepted += f"; this is an ARN of {service}, not sns"
+            if isinstance(arn, str) and ARN.match(arn) and arn.split(":")[2] != "sns":
+                accepted += f" (this is an ARN of {arn.split(':')[2]}, not of sns)"
             check.fail("aws.alert_topic_arn", arn, accepted)
-        check.aws_region("aws.alert_topic_arn (its region)", match.group(2))
+        _check_region(check, "aws.alert_topic_arn", arn, match.group(1), match.group(2))
     if not isinstance(target.create_recorder, bool):
         check.fail("aws.create_recorder", target.create_recorder, "True or False")
+
+
+def _check_region(check: Check, field: str, value: str, partition: str, region: str) -> None:
+    """``region`` is one of ``partition``'s (botocore's endpoint data); a name of the
+    partition's shape that botocore does not know yet (a region newer than the SDK) is a
+    warning."""
+    import botocore.loaders
+
+    partitions = {
+        p["partition"]: p for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"]
+    }
+    if partition not in partitions:
+        check.fail(field, value, "an ARN in an AWS partition: " + ", ".join(sorted(partitions)))
+    known = partitions[partition]["regions"]
+    if region in known:
+        return
+    if re.match(partitions[partition]["regionRegex"], region):
+        pulumi.log.warn(
+            f"{check.label}: `{field}`: region {region!r} is not known to this botocore; "
+            "check its spelling (a region newer than the SDK is fine)"
+        )
+        return
+    check.fail(
+        field,
+        value,
+        f"an ARN in a region of the {partition} partition (" + ", ".join(sorted(known)) + ")",
+    )
 
 
 def _validate_gcp(check: Check, target: GcpDriftTarget) -> None:
