@@ -1,7 +1,8 @@
 """DriftRule: approved images (fed from GoldenImage outputs) -> cloud policy + alerts.
 
-Every name is exported lazily (see :mod:`immutable_components._lazy`): each cloud's SDK is
-imported only by a program that uses that cloud's target.
+The args records are pure data and cloud-neutral to import; a cloud's module (and its
+provider SDK) is imported only when a rule on that cloud is built. Every name is exported
+lazily (see :mod:`immutable_components._lazy`).
 """
 
 from typing import TYPE_CHECKING
@@ -9,30 +10,32 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .aws import AwsDriftTarget
-    from .azure import AzureDriftTarget
-    from .component import DriftResult, DriftRule, DriftRuleArgs, DriftTarget
-    from .gcp import GcpDriftTarget
+    from .args import (
+        AwsDriftTarget,
+        AzureDriftEffect,
+        AzureDriftTarget,
+        DriftRuleArgs,
+        GcpDriftTarget,
+    )
+    from .component import DriftRule
 
 __all__ = [
     "AwsDriftTarget",
+    "AzureDriftEffect",
     "AzureDriftTarget",
-    "DriftResult",
     "DriftRule",
     "DriftRuleArgs",
-    "DriftTarget",
     "GcpDriftTarget",
 ]
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "AwsDriftTarget": ".aws",
-        "AzureDriftTarget": ".azure",
-        "DriftResult": ".component",
+        "AwsDriftTarget": ".args",
+        "AzureDriftEffect": ".args",
+        "AzureDriftTarget": ".args",
         "DriftRule": ".component",
-        "DriftRuleArgs": ".component",
-        "DriftTarget": ".component",
-        "GcpDriftTarget": ".gcp",
+        "DriftRuleArgs": ".args",
+        "GcpDriftTarget": ".args",
     },
 )

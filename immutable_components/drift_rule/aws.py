@@ -25,27 +25,26 @@ A Guard custom policy rule has neither problem and holds hundreds of ids (10,000
 characters of policy text).
 """
 
-from __future__ import annotations
-
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from .._validate import Check
 from . import _aws_alerts, _aws_recorder
-from .component import DriftResult, DriftRule
+from ._approved import Approved, DriftResult
+from .args import AwsDriftTarget
 
 __all__ = [
     "MANAGED_RULE_MAX_CHARS",
     "MANAGED_RULE_MAX_IDS",
-    "AwsDriftTarget",
     "ami_ids_parameter",
+    "build",
     "guard_policy",
     "rule_kind",
+    "validate",
 ]
 
 MANAGED_RULE = "APPROVED_AMIS_BY_ID"
@@ -57,113 +56,66 @@ POLICY_MAX_CHARS = 10_000
 """``CustomPolicyDetails.PolicyText``: at most 10,000 characters (AWS Config API)."""
 GUARD_RUNTIME = "guard-2.x.x"
 AMI_ID_MAX_CHARS = 21
-"""``ami-`` and 17 hex digits: the length assumed for an id that is not known yet."""
+"""``ami-`` and 17 hex digits."""
 RESOURCE_TYPE = "AWS::EC2::Instance"
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[A-Za-z]{2,}$")
-HTTPS_URL = re.compile(r"^https://[^\s/]+(/\S*)?$")
-
-IdList = Sequence[str | pulumi.Output[str]]
 
 
-@dataclass(frozen=True, kw_only=True)
-class AwsDriftTarget:
-    """DriftRule on AWS: an AWS Config rule in the provider's account and region.
+def validate(check: Check, approved: Approved) -> None:
+    """The approved set fits a Config rule (when it is known at construction; else when
+    it resolves)."""
+    if approved.known is not None:
+        check_size(check, approved.known)
 
-    NOTE: AWS Config rules evaluate only what a configuration recorder records. Most
-    accounts have one (Control Tower and Security Hub set it up); if yours has none, set
-    ``create_recorder=True``. AWS Config bills per configuration item recorded and per rule
-    evaluation (see the README, "DriftRule").
-    """
 
-    cloud = "aws"
-
-    alert_emails: Sequence[str] = ()
-    """Email addresses subscribed to the alert topic (each must confirm the subscription
-    from the email AWS sends). Default: no email subscriptions."""
-    alert_https_endpoints: Sequence[str] = ()
-    """``https://`` endpoints subscribed to the alert topic (they must confirm the
-    subscription). Default: no HTTPS subscriptions."""
-    alert_topic_arn: str | pulumi.Output[str] | None = None
-    """An existing SNS topic for the alerts. Its access policy must let
-    ``events.amazonaws.com`` publish and, if it is encrypted, its KMS key policy must let
-    ``events.amazonaws.com`` use ``kms:GenerateDataKey*`` and ``kms:Decrypt`` (AWS managed
-    ``alias/aws/sns`` cannot be used). Default: a new topic encrypted with a new customer
-    managed KMS key whose policy allows exactly that."""
-    create_recorder: bool = False
-    """Create, and start, a configuration recorder that records EC2 instances only, with a
-    delivery channel to a new encrypted, private S3 bucket and an IAM role with the
-    ``AWS_ConfigRole`` managed policy. An account has at most one recorder per region:
-    leave this off when the account already has one. Default: use the existing recorder."""
-
-    def validate(self, check: Check) -> None:
-        for label, values, pattern, accepted in (
-            ("alert_emails", self.alert_emails, EMAIL, "an email address such as ops@example.com"),
-            (
-                "alert_https_endpoints",
-                self.alert_https_endpoints,
-                HTTPS_URL,
-                "an https:// URL",
-            ),
-        ):
-            if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-                check.fail(f"target.{label}", values, "a list of strings")
-            for i, value in enumerate(values):
-                check.matches(f"target.{label}[{i}]", value, pattern, accepted)
-        if self.alert_topic_arn is not None:
-            check.arn("target.alert_topic_arn", self.alert_topic_arn, "sns")
-        if not isinstance(self.create_recorder, bool):
-            check.fail("target.create_recorder", self.create_recorder, "True or False")
-
-    def validate_image(self, check: Check, field_name: str, image_id: str) -> None:
-        check.ami_id(field_name, image_id)
-
-    def validate_images(self, check: Check, image_ids: IdList) -> None:
-        if rule_kind(image_ids) == MANAGED_RULE:
-            return
-        size = len(
-            guard_policy(
-                [i if isinstance(i, str) else _placeholder(n) for n, i in enumerate(image_ids)]
-            )
+def check_size(check: Check, image_ids: Sequence[str]) -> None:
+    if rule_kind(image_ids) == MANAGED_RULE:
+        return
+    if len(guard_policy(image_ids)) > POLICY_MAX_CHARS:
+        check.fail(
+            "approved_image_ids",
+            f"{len(image_ids)} images",
+            f"at most {_guard_capacity()} images (the custom policy holding them is "
+            f"limited to {POLICY_MAX_CHARS:,} characters)",
         )
-        if size > POLICY_MAX_CHARS:
-            check.fail(
-                "approved_images",
-                f"{len(image_ids)} images",
-                f"at most {_guard_capacity()} images (the custom policy holding them is "
-                f"limited to {POLICY_MAX_CHARS:,} characters)",
-            )
-
-    def build(self, component: DriftRule, name: str, image_ids: list) -> DriftResult:
-        depends: list[pulumi.Resource] = []
-        if self.create_recorder:
-            depends.append(_aws_recorder.create(component, name, component.tags))
-        rule = _config_rule(component, name, image_ids, depends)
-        rule_names = pulumi.Output.all(rule.name).apply(list)
-        topic_arn = _aws_alerts.create(
-            component,
-            name,
-            rule_names,
-            tags=component.tags,
-            topic_arn=self.alert_topic_arn,
-            emails=list(self.alert_emails),
-            https_endpoints=list(self.alert_https_endpoints),
-        )
-        return DriftResult(rule_names=rule_names, topic_arn=pulumi.Output.from_input(topic_arn))
 
 
-def rule_kind(image_ids: IdList) -> str:
-    """``APPROVED_AMIS_BY_ID`` when the set fits the managed rule, else ``CUSTOM_POLICY``.
-
-    The count is exact at construction even when ids are Outputs (an Output that turns out
-    to duplicate another id still counts: the choice cannot wait for values). The
-    1,024-character limit is checked on known ids, with unknown ids counted at the AMI id
-    maximum (21 characters). 21 such ids take 461 characters, so for AMI ids the count
-    decides; the length check stays in case a longer id format ever appears.
-    """
-    fits = (
-        len(image_ids) <= MANAGED_RULE_MAX_IDS
-        and len(",".join(_longest(i) for i in image_ids)) <= MANAGED_RULE_MAX_CHARS
+def build(
+    component: pulumi.Resource,
+    name: str,
+    target: AwsDriftTarget,
+    approved: Approved,
+    tags: dict[str, str],
+    check: Check,
+) -> DriftResult:
+    """Register the rule (and the recorder, the alerts) as children of ``component``."""
+    depends: list[pulumi.Resource] = []
+    if target.create_recorder:
+        depends.append(_aws_recorder.create(component, name, tags))
+    rule = _config_rule(component, name, approved, tags, depends, check)
+    rule_names = pulumi.Output.all(rule.name).apply(list)
+    topic_arn = _aws_alerts.create(
+        component,
+        name,
+        rule_names,
+        tags=tags,
+        topic_arn=target.alert_topic_arn,
+        emails=list(target.alert_emails),
+        https_endpoints=list(target.alert_https_endpoints),
     )
+    return DriftResult(rule_names=rule_names, topic_arn=pulumi.Output.from_input(topic_arn))
+
+
+def rule_kind(image_ids: Sequence[str]) -> str:
+    """``APPROVED_AMIS_BY_ID`` when the (de-duplicated) set fits the managed rule, else
+    ``CUSTOM_POLICY``.
+
+    Decided on the ids' values: at construction when all are known, else when they resolve
+    (so an Output that duplicates another id does not count twice). 21 AMI ids take 461
+    characters, so for AMI ids the count decides; the 1,024-character check stays in case a
+    longer id format ever appears.
+    """
+    unique = set(image_ids)
+    fits = len(unique) <= MANAGED_RULE_MAX_IDS and len(",".join(unique)) <= MANAGED_RULE_MAX_CHARS
     return MANAGED_RULE if fits else "CUSTOM_POLICY"
 
 
@@ -205,32 +157,50 @@ def _placeholder(i: int) -> str:
     return f"ami-{i:0{AMI_ID_MAX_CHARS - 4}x}"
 
 
-def _longest(image_id: str | pulumi.Output[str]) -> str:
-    return image_id if isinstance(image_id, str) else "ami-" + "f" * (AMI_ID_MAX_CHARS - 4)
+def rule_inputs(name: str, image_ids: Sequence[str]) -> tuple[dict[str, Any], Optional[str], str]:
+    """The Config rule's ``source``, ``input_parameters`` and ``description`` for the set."""
+    if rule_kind(image_ids) == MANAGED_RULE:
+        source: dict[str, Any] = {"owner": "AWS", "source_identifier": MANAGED_RULE}
+        description = "EC2 instances must run an image approved by DriftRule " + repr(name)
+        return source, ami_ids_parameter(image_ids), description
+    source = {
+        "owner": "CUSTOM_POLICY",
+        "source_details": [{"message_type": "ConfigurationItemChangeNotification"}],
+        "custom_policy_details": {
+            "policy_runtime": GUARD_RUNTIME,
+            "policy_text": guard_policy(image_ids),
+        },
+    }
+    description = (
+        f"EC2 instances must run an image approved by DriftRule {name!r} "
+        f"({len(set(image_ids))} images: more than APPROVED_AMIS_BY_ID holds)"
+    )
+    return source, None, description
 
 
 def _config_rule(
-    component: DriftRule, name: str, image_ids: list, depends: list[pulumi.Resource]
+    component: pulumi.Resource,
+    name: str,
+    approved: Approved,
+    tags: dict[str, str],
+    depends: list[pulumi.Resource],
+    check: Check,
 ) -> aws.cfg.Rule:
-    ids = pulumi.Output.all(*image_ids)
-    if rule_kind(image_ids) == MANAGED_RULE:
-        source: dict = {"owner": "AWS", "source_identifier": MANAGED_RULE}
-        parameters: pulumi.Input[str] | None = ids.apply(ami_ids_parameter)
-        description = "EC2 instances must run an image approved by DriftRule " + repr(name)
+    source: pulumi.Input[Any]
+    parameters: pulumi.Input[Optional[str]]
+    description: pulumi.Input[str]
+    if approved.known is not None:
+        source, parameters, description = rule_inputs(name, approved.known)
     else:
-        source = {
-            "owner": "CUSTOM_POLICY",
-            "source_details": [{"message_type": "ConfigurationItemChangeNotification"}],
-            "custom_policy_details": {
-                "policy_runtime": GUARD_RUNTIME,
-                "policy_text": ids.apply(guard_policy),
-            },
-        }
-        parameters = None
-        description = (
-            f"EC2 instances must run an image approved by DriftRule {name!r} "
-            f"({len(image_ids)} images: more than APPROVED_AMIS_BY_ID holds)"
-        )
+        # The kind waits for the values (an Output set's size is known only then).
+        def resolved(ids: list[str]) -> tuple[dict[str, Any], Optional[str], str]:
+            check_size(check, ids)
+            return rule_inputs(name, ids)
+
+        inputs = approved.ids.apply(resolved)
+        source = inputs.apply(lambda i: i[0])
+        parameters = inputs.apply(lambda i: i[1])
+        description = inputs.apply(lambda i: i[2])
     return aws.cfg.Rule(
         f"{name}-approved-amis",
         # The stack in the physical name: dev and prod of one program share an account.
@@ -239,7 +209,7 @@ def _config_rule(
         source=source,
         input_parameters=parameters,
         scope={"compliance_resource_types": [RESOURCE_TYPE]},
-        tags=component.tags,
+        tags=tags,
         opts=pulumi.ResourceOptions(
             parent=component,
             depends_on=depends,

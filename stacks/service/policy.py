@@ -1,27 +1,36 @@
 """Catching drift: instances not on the approved images, in the stack's cloud's own terms."""
 
-from __future__ import annotations
-
 import pulumi
 
-import immutable_components as ic
-from immutable_components import AwsDriftTarget, DriftRule, DriftRuleArgs, GoldenImage
+from immutable_components import (
+    AwsDriftTarget,
+    AzureDriftTarget,
+    DriftRule,
+    DriftRuleArgs,
+    GcpDriftTarget,
+    GoldenImage,
+)
 
 from .settings import Settings
 
 
-def target(s: Settings):
+def drift_rule(s: Settings, approved: list[GoldenImage]) -> DriftRule:
     """AWS Config + SNS alerts, GCP's trusted image policy on the project, or an Azure
-    Policy assignment on the builders' resource group."""
+    Policy assignment on the builders' resource group; approving what each image needs
+    (its ``approved_image_ids``)."""
+    sets = [image.approved_image_ids for image in approved]
     if s.cloud == "gcp":
-        return ic.GcpDriftTarget(project=pulumi.Config("gcp").require("project"))
+        project = pulumi.Config("gcp").require("project")
+        return DriftRule(
+            "drift", DriftRuleArgs(gcp=GcpDriftTarget(project=project), approved_image_sets=sets)
+        )
     if s.cloud == "azure":
         subscription = s.require("azureSubnetId").split("/")[2]
         group = s.require("azureResourceGroup")
-        return ic.AzureDriftTarget(scope=f"/subscriptions/{subscription}/resourceGroups/{group}")
+        scope = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        return DriftRule(
+            "drift", DriftRuleArgs(azure=AzureDriftTarget(scope=scope), approved_image_sets=sets)
+        )
     email = s.get("driftAlertEmail")
-    return AwsDriftTarget(alert_emails=[email] if email else [])
-
-
-def drift_rule(s: Settings, approved: list[GoldenImage]) -> DriftRule:
-    return DriftRule("drift", DriftRuleArgs(target=target(s), approved_images=approved))
+    target = AwsDriftTarget(alert_emails=[email] if email else [])
+    return DriftRule("drift", DriftRuleArgs(aws=target, approved_image_sets=sets))

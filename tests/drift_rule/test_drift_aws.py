@@ -5,22 +5,32 @@ import json
 import pulumi
 import pytest
 
-from immutable_components import AwsDriftTarget, DriftRule, DriftRuleArgs
+from immutable_components import AwsDriftTarget, ComponentInputError, DriftRule, DriftRuleArgs
 from immutable_components.drift_rule import aws as drift_aws
+from immutable_components.testing import hex_id
+
+from ._support import aws_golden_image, settle_errors
 
 RULE = "aws:cfg/rule:Rule"
+ACCOUNT = "arn:aws:{}:us-east-1:123456789012"
 
 
 def ami(i: int) -> str:
     return f"ami-{i:017x}"
 
 
-def make(name="drift", images=None, **target):
+def mock_name(type_token: str, name: str) -> str:
+    """The physical name the mocks give an auto-named resource."""
+    return f"{name}-{hex_id(type_token, name)[:7]}"
+
+
+def make(name="drift", images=None, sets=None, **target):
     return DriftRule(
         name,
         DriftRuleArgs(
-            target=AwsDriftTarget(**target),
-            approved_images=images if images is not None else [ami(1), ami(2)],
+            aws=AwsDriftTarget(**target),
+            approved_image_ids=images if images is not None or sets else [ami(1), ami(2)],
+            approved_image_sets=sets,
         ),
     )
 
@@ -53,93 +63,124 @@ def test_managed_rule_inputs(pulumi_mocks):
 
 
 def test_golden_image_and_output_ids_feed_the_rule(pulumi_mocks):
-    from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs, RunCommands
-
-    img = GoldenImage(
-        "base",
-        GoldenImageArgs(
-            builder=AwsBuilder(
-                source=ami(9), subnet_id="subnet-0123456789abcdef0", ssh_cidrs=["10.0.0.0/8"]
-            ),
-            provisioners=[RunCommands(commands=["true"])],
-        ),
-    )
-    d = make(images=[img, pulumi.Output.from_input(ami(3))])
+    img = aws_golden_image("base", source=ami(9))
+    d = make(images=[pulumi.Output.from_input(ami(3))], sets=[img.approved_image_ids])
     image_id = pulumi_mocks.resolve(img.image_id)
+    assert image_id not in (ami(3), ami(9))
     rule = pulumi_mocks.one(RULE, "drift-approved-amis")
     # While the image bakes, its builder boots ami(9): approved for the bake, so the builder
     # is no finding (the next `up` reuses the image, and the approval goes with the bakery).
     approved = sorted([image_id, ami(3), ami(9)])
     assert json.loads(rule.inputs["inputParameters"]) == {"amiIds": ",".join(approved)}
+    assert rule.inputs["source"] == {"owner": "AWS", "sourceIdentifier": "APPROVED_AMIS_BY_ID"}
     ami_urn = pulumi_mocks.one("aws:ec2/amiFromInstance:AmiFromInstance", "base-image").urn
     assert ami_urn in rule.dependencies
     assert pulumi_mocks.resolve(d.approved_image_ids) == approved
+    assert pulumi_mocks.resolve(img.approved_image_ids) == [image_id, ami(9)]
 
 
 def test_a_reused_image_approves_no_builder_source(pulumi_mocks):
-    from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs, RunCommands
-
     held = "ami-0bbbbbbbbbbbbbbbb"
     pulumi_mocks.mocks.register_invoke(
         "aws:ec2/getAmiIds:getAmiIds", lambda c: {"id": c.region, "ids": [held]}
     )
-    img = GoldenImage(
-        "base",
-        GoldenImageArgs(
-            builder=AwsBuilder(
-                source=ami(9), subnet_id="subnet-0123456789abcdef0", ssh_cidrs=["10.0.0.0/8"]
-            ),
-            provisioners=[RunCommands(commands=["true"])],
-        ),
-    )
-    d = make(images=[img])
+    img = aws_golden_image("base", source=ami(9))
+    d = make(sets=[img.approved_image_ids])
     assert pulumi_mocks.resolve(d.approved_image_ids) == [held]
 
 
+def test_ids_given_and_sets_given_as_lists_are_one_set(pulumi_mocks):
+    d = make(images=[ami(2), ami(1)], sets=[[ami(3), ami(1)], [ami(2)]])
+    rule = pulumi_mocks.one(RULE, "drift-approved-amis")
+    assert json.loads(rule.inputs["inputParameters"]) == {"amiIds": f"{ami(1)},{ami(2)},{ami(3)}"}
+    assert pulumi_mocks.resolve(d.approved_image_ids) == [ami(1), ami(2), ami(3)]
+
+
+@pytest.mark.parametrize("as_output", [False, True])
 @pytest.mark.parametrize(("count", "kind"), [(20, "AWS"), (21, "AWS"), (22, "CUSTOM_POLICY")])
-def test_21_id_boundary(pulumi_mocks, count, kind):
+def test_21_id_boundary(pulumi_mocks, count, kind, as_output):
     ids = [ami(i) for i in range(count)]
-    make(images=ids)
+    if as_output:  # an Output set (a GoldenImage's): the kind is decided when it resolves
+        make(sets=[pulumi.Output.from_input(ids)])
+    else:
+        make(images=ids)
     rules = pulumi_mocks.of_type(RULE)
     assert [r.name for r in rules] == ["drift-approved-amis"]  # never split
     source = rules[0].inputs["source"]
-    assert source["owner"] == kind
     if kind == "AWS":
+        assert source == {"owner": "AWS", "sourceIdentifier": "APPROVED_AMIS_BY_ID"}
         assert json.loads(rules[0].inputs["inputParameters"])["amiIds"].split(",") == sorted(ids)
-        assert "customPolicyDetails" not in source
+        assert rules[0].inputs["description"] == (
+            "EC2 instances must run an image approved by DriftRule 'drift'"
+        )
     else:
         assert "inputParameters" not in rules[0].inputs
-        assert source["sourceDetails"] == [{"messageType": "ConfigurationItemChangeNotification"}]
-        details = source["customPolicyDetails"]
-        assert details["policyRuntime"] == "guard-2.x.x"
-        assert details["policyText"] == drift_aws.guard_policy(ids)
-        for i in ids:
-            assert f'"{i}"' in details["policyText"]
-        assert 'resourceType == "AWS::EC2::Instance"' in details["policyText"]
-        assert "configuration.imageId IN [" in details["policyText"]
+        assert rules[0].inputs["description"] == (
+            "EC2 instances must run an image approved by DriftRule 'drift' (22 images: more "
+            "than APPROVED_AMIS_BY_ID holds)"
+        )
+        expected_text = (
+            'rule approved_image_ids when resourceType == "AWS::EC2::Instance" {\n'
+            "  configuration.imageId IN [\n"
+            + ",\n".join(f'    "{i}"' for i in sorted(ids))
+            + "\n  ]\n"
+            "  <<The instance runs an image that is not in the approved set.>>\n"
+            "}\n"
+        )
+        assert source == {
+            "owner": "CUSTOM_POLICY",
+            "sourceDetails": [{"messageType": "ConfigurationItemChangeNotification"}],
+            "customPolicyDetails": {"policyRuntime": "guard-2.x.x", "policyText": expected_text},
+        }
 
 
-def test_unknown_ids_are_counted_at_construction():
-    ids = [pulumi.Output.from_input(ami(i)) for i in range(22)]
-    assert drift_aws.rule_kind(ids[:21]) == "APPROVED_AMIS_BY_ID"
-    assert drift_aws.rule_kind(ids) == "CUSTOM_POLICY"
+@pytest.mark.parametrize("as_output", [False, True])
+def test_duplicates_count_once(pulumi_mocks, as_output):
+    # 22 entries, 21 distinct ids: the managed rule holds them, whether the ids are known at
+    # construction or only when an Output set resolves.
+    ids = [ami(i) for i in range(21)] + [ami(0)]
+    if as_output:
+        make(images=[pulumi.Output.from_input(i) for i in ids])
+    else:
+        make(images=ids)
+    rule = pulumi_mocks.one(RULE)
+    assert rule.inputs["source"]["owner"] == "AWS"
+    assert json.loads(rule.inputs["inputParameters"])["amiIds"].split(",") == sorted(set(ids))
+
+
+def test_rule_kind():
+    assert drift_aws.rule_kind([ami(i) for i in range(21)]) == "APPROVED_AMIS_BY_ID"
+    assert drift_aws.rule_kind([ami(i) for i in range(22)]) == "CUSTOM_POLICY"
+    assert drift_aws.rule_kind([ami(1)] * 30) == "APPROVED_AMIS_BY_ID"
 
 
 def test_1024_character_limit():
     # 21 of the longest AMI ids fit with room to spare: the count decides for AMI ids.
     longest = [ami(i) for i in range(21)]
-    assert len(drift_aws.ami_ids_parameter_value(longest)) == 21 * 21 + 20 <= 1024
-    # The length rule is still applied to whatever is known.
-    assert drift_aws.rule_kind(["x" * 340] * 3) == "APPROVED_AMIS_BY_ID"  # 1,022 chars
-    assert drift_aws.rule_kind(["x" * 341] * 3) == "CUSTOM_POLICY"  # 1,025 chars
+    assert len(drift_aws.ami_ids_parameter_value(longest)) == 461
+    # The length rule is still applied (to distinct ids).
+    assert drift_aws.rule_kind([c * 340 for c in "xyz"]) == "APPROVED_AMIS_BY_ID"  # 1,022
+    assert drift_aws.rule_kind([c * 341 for c in "xyz"]) == "CUSTOM_POLICY"  # 1,025
 
 
 def test_policy_text_limit(pulumi_mocks):
+    # Each id takes 29 characters of policy text, the rest 168: 339 ids take 9,999.
     capacity = drift_aws._guard_capacity()
+    assert capacity == 339
     assert len(drift_aws.guard_policy([ami(i) for i in range(capacity)])) <= 10_000
     assert len(drift_aws.guard_policy([ami(i) for i in range(capacity + 1)])) > 10_000
-    with pytest.raises(ValueError, match=r"approved_images.*at most"):
-        make(images=[ami(i) for i in range(capacity + 1)])
+    make(images=[ami(i) for i in range(capacity)])  # fits
+    with pytest.raises(ComponentInputError) as error:
+        make(name="over", images=[ami(i) for i in range(capacity + 1)])
+    assert error.value.field == "approved_image_ids"
+    assert error.value.value == "340 images"
+    assert "at most 339 images" in error.value.accepted
+
+
+def test_policy_text_limit_of_an_output_set(pulumi_mocks):
+    make(sets=[pulumi.Output.from_input([ami(i) for i in range(340)])])
+    errors = settle_errors(pulumi_mocks)
+    assert "DriftRule 'drift': `approved_image_ids` = '340 images' is not accepted" in errors
 
 
 def test_event_pattern_and_target(pulumi_mocks):
@@ -155,10 +196,15 @@ def test_event_pattern_and_target(pulumi_mocks):
         },
     }
     target = pulumi_mocks.one("aws:cloudwatch/eventTarget:EventTarget")
-    assert target.inputs["arn"].startswith("arn:aws:sns:us-east-1:123456789012:drift-alerts")
-    assert target.inputs["rule"].startswith("drift-noncompliant")
+    topic = ACCOUNT.format("sns") + ":" + mock_name("aws:sns/topic:Topic", "drift-alerts")
+    assert target.inputs == {
+        "arn": topic,
+        "rule": mock_name("aws:cloudwatch/eventRule:EventRule", "drift-noncompliant"),
+        "targetId": "sns",
+    }
     policy = pulumi_mocks.one("aws:sns/topicPolicy:TopicPolicy")
     assert policy.urn in target.dependencies
+    assert event.urn in target.dependencies
 
 
 def test_topic_encryption_and_policies(pulumi_mocks):
@@ -179,18 +225,27 @@ def test_topic_encryption_and_policies(pulumi_mocks):
         }
     ]
     topic = pulumi_mocks.one("aws:sns/topic:Topic", "drift-alerts")
-    assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
-    assert topic.inputs["kmsMasterKeyId"] != "alias/aws/sns"
+    key_hex = hex_id(hex_id("aws:kms/key:Key", "drift-alerts-key"), "kms", length=32)
+    key_id = "-".join(key_hex[i:j] for i, j in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)))
+    assert topic.inputs["kmsMasterKeyId"] == ACCOUNT.format("kms") + f":key/{key_id}"
+    assert key.urn in topic.dependencies
     topic_arn = pulumi_mocks.resolve(d.topic_arn)
+    assert topic_arn == ACCOUNT.format("sns") + ":" + mock_name(
+        "aws:sns/topic:Topic", "drift-alerts"
+    )
     policy = pulumi_mocks.one("aws:sns/topicPolicy:TopicPolicy", "drift-alerts-policy")
     assert policy.inputs["arn"] == topic_arn
     (statement,) = json.loads(policy.inputs["policy"])["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Action"] == "sns:Publish"
     assert statement["Resource"] == topic_arn
-    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"].startswith(
-        "arn:aws:events:us-east-1:123456789012:rule/drift-noncompliant"
-    )
+    assert statement["Condition"] == {
+        "ArnEquals": {
+            "aws:SourceArn": ACCOUNT.format("events")
+            + ":rule/"
+            + mock_name("aws:cloudwatch/eventRule:EventRule", "drift-noncompliant")
+        }
+    }
 
 
 def test_subscriptions(pulumi_mocks):
@@ -283,7 +338,7 @@ def test_component_ignore_changes_reach_the_children_that_have_the_property(pulu
 
     DriftRule(
         "drift",
-        DriftRuleArgs(target=AwsDriftTarget(), approved_images=[ami(1)]),
+        DriftRuleArgs(aws=AwsDriftTarget(), approved_image_ids=[ami(1)]),
         pulumi.ResourceOptions(ignore_changes=["input_parameters", "tags"]),
     )
     rule = pulumi_mocks.one(RULE, "drift-approved-amis")

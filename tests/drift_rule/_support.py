@@ -1,0 +1,46 @@
+"""What the drift tests share: GoldenImages built in one place (a DriftRule takes their
+``approved_image_ids``, never the object), and the errors of Outputs that fail to resolve."""
+
+from pulumi.runtime.settings import _get_rpc_manager
+
+from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs, RunCommands
+
+SUBNET = "subnet-0123456789abcdef0"
+
+
+def aws_golden_image(name: str, source: str) -> GoldenImage:
+    builder = AwsBuilder(source_image_id=source, subnet_id=SUBNET, ssh_cidrs=["10.0.0.0/8"])
+    return GoldenImage(
+        name, GoldenImageArgs(aws=builder, provisioners=[RunCommands(commands=["true"])])
+    )
+
+
+def gcp_golden_images(vendor: str) -> tuple[GoldenImage, GoldenImage]:
+    """A base image baked from ``vendor`` and an app image layered on it."""
+    from immutable_components import GcpBuilder
+
+    def builder(**source):
+        return GcpBuilder(zone="us-central1-a", ssh_cidrs=["10.0.0.0/8"], **source)
+
+    steps = [RunCommands(commands=["true"])]
+    base = GoldenImage(
+        "base", GoldenImageArgs(gcp=builder(source_image_id=vendor), provisioners=steps)
+    )
+    app = GoldenImage(
+        "app", GoldenImageArgs(gcp=builder(parent=base.as_parent()), provisioners=steps)
+    )
+    return base, app
+
+
+def settle_errors(run) -> str:
+    """Settle the program; return the errors raised while its Outputs resolved (what the
+    engine would report), and forget them so the fixture's own settle passes."""
+    errors = []
+    for _ in range(20):
+        try:
+            run.settle()
+            break
+        except Exception as error:  # noqa: BLE001 (any error the engine would report)
+            errors.append(str(error))
+            _get_rpc_manager().clear()
+    return "\n".join(errors)
