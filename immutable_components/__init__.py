@@ -49,8 +49,7 @@ from .release import (
 )
 
 if TYPE_CHECKING:
-    from .drift_rule import AzureDriftTarget
-    from .drift_rule import GcpDriftTarget
+    from .drift_rule import AzureDriftTarget, GcpDriftTarget
     from .golden_image import (
         AzureBuilder,
         AzureGallery,

@@ -16,7 +16,7 @@ import dataclasses
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 
@@ -91,7 +91,7 @@ class AwsDriftTarget(Record):
     alert_https_endpoints: Defaulted[Sequence[str]] = ()
     """``https://`` endpoints subscribed to the alert topic (they must confirm the
     subscription). Default: no HTTPS subscriptions."""
-    alert_topic_arn: Optional[pulumi.Input[str]] = None
+    alert_topic_arn: pulumi.Input[str] | None = None
     """The ARN of an existing SNS topic for the alerts, in the rule's region. Its access
     policy must let ``events.amazonaws.com`` publish and, if it is encrypted, its KMS key
     policy must let ``events.amazonaws.com`` use ``kms:GenerateDataKey*`` and
@@ -157,17 +157,17 @@ class DriftRuleArgs(Record):
     ``azure``, and at least one approved image in ``approved_image_ids`` and
     ``approved_image_sets`` together."""
 
-    aws: Optional[AwsDriftTarget] = None
+    aws: AwsDriftTarget | None = None
     """An AWS Config rule over EC2 instances, with alerts. Default: not on AWS."""
-    gcp: Optional[GcpDriftTarget] = None
+    gcp: GcpDriftTarget | None = None
     """GCP's trusted image projects policy on a project. Default: not on GCP."""
-    azure: Optional[AzureDriftTarget] = None
+    azure: AzureDriftTarget | None = None
     """An Azure Policy definition and assignment. Default: not on Azure."""
-    approved_image_ids: Optional[Sequence[pulumi.Input[str]]] = None
+    approved_image_ids: Sequence[pulumi.Input[str]] | None = None
     """Image ids instances may run, in the rule's cloud's format: AWS ``ami-...``, GCP
     ``projects/<p>/global/images/<name>`` (or its self link), Azure managed image or
     gallery image (version) resource ids. Default: none besides ``approved_image_sets``."""
-    approved_image_sets: Optional[Sequence[pulumi.Input[Sequence[str]]]] = None
+    approved_image_sets: Sequence[pulumi.Input[Sequence[str]]] | None = None
     """Sets of image ids instances may run, typically GoldenImages' ``approved_image_ids``
     (its image; on AWS also the image it published before this build, so a rollout in
     progress and an auto-rollback are no findings; while it bakes, its builder's source
@@ -176,7 +176,7 @@ class DriftRuleArgs(Record):
 
     Duplicates are dropped and the set is sorted, so reordering changes nothing. An id of
     another cloud is refused, when its value is known."""
-    tags: Optional[Mapping[str, str]] = None
+    tags: Mapping[str, str] | None = None
     """Tags (AWS) for every taggable resource the rule creates, besides ``ManagedBy:
     immutable-components``. Default: only ``ManagedBy``."""
 
@@ -209,7 +209,9 @@ def validate(check: Check, args: DriftRuleArgs) -> str:
             check_image(check, cloud, f"approved_image_ids[{i}]", image)
     for i, entry in enumerate(sets):
         if entry is None:
-            check.fail(f"approved_image_sets[{i}]", None, "a list of image ids, or an Output of one")
+            check.fail(
+                f"approved_image_sets[{i}]", None, "a list of image ids, or an Output of one"
+            )
         if not is_unknown(entry):
             check_set(check, cloud, f"approved_image_sets[{i}]", entry)
     tags = dict(args.tags) if isinstance(args.tags, Mapping) else args.tags
@@ -228,7 +230,7 @@ def check_set(check: Check, cloud: str, field: str, ids: Any) -> list[str]:
     return list(ids)
 
 
-def image_cloud(image: str) -> Optional[str]:
+def image_cloud(image: str) -> str | None:
     """The cloud an image id belongs to, from its shape; ``None`` when no cloud's."""
     if AMI_ID.match(image):
         return "aws"
@@ -271,7 +273,9 @@ def _list(check: Check, field: str, value: Any) -> Sequence[Any]:
     return value
 
 
-def _strings(check: Check, field: str, values: Any, pattern: re.Pattern[str], accepted: str) -> None:
+def _strings(
+    check: Check, field: str, values: Any, pattern: re.Pattern[str], accepted: str
+) -> None:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence):
         check.fail(field, values, f"a list of strings, each {accepted}")
     for i, value in enumerate(values):
@@ -311,7 +315,8 @@ def _check_region(check: Check, field: str, value: str, partition: str, region: 
     import botocore.loaders
 
     partitions = {
-        p["partition"]: p for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"]
+        p["partition"]: p
+        for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"]
     }
     if partition not in partitions:
         check.fail(field, value, "an ARN in an AWS partition: " + ", ".join(sorted(partitions)))

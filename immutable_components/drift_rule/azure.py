@@ -33,13 +33,13 @@ RESOURCE_TYPES = ["Microsoft.Compute/virtualMachines", "Microsoft.Compute/virtua
 
 def policy_rule() -> dict[str, Any]:
     return {
-    "if": {
-        "allOf": [
-            {"field": "type", "in": RESOURCE_TYPES},
-            {"field": IMAGE_ALIAS, "notIn": "[parameters('approvedImageIds')]"},
-        ]
-    },
-    "then": {"effect": "[parameters('effect')]"},
+        "if": {
+            "allOf": [
+                {"field": "type", "in": RESOURCE_TYPES},
+                {"field": IMAGE_ALIAS, "notIn": "[parameters('approvedImageIds')]"},
+            ]
+        },
+        "then": {"effect": "[parameters('effect')]"},
     }
 
 
@@ -83,9 +83,7 @@ def build(
             "approvedImageIds": {"value": ids},
             "effect": {"value": AzureDriftEffect(target.effect).value},
         },
-        non_compliance_messages=[
-            {"message": f"The image is not approved by DriftRule {name}."}
-        ],
+        non_compliance_messages=[{"message": f"The image is not approved by DriftRule {name}."}],
         opts=opts,
     )
     return DriftResult(

@@ -8,8 +8,6 @@ only it knows and registers the policy resources; this module owns the validatio
 the approved set and the outputs, which are the same on every cloud.
 """
 
-from typing import Optional
-
 import pulumi
 
 from .._constants import MANAGED_BY
@@ -39,7 +37,7 @@ class DriftRule(pulumi.ComponentResource):
     """The approved image ids, de-duplicated and sorted, as the policy sees them."""
 
     def __init__(
-        self, name: str, args: DriftRuleArgs, opts: Optional[pulumi.ResourceOptions] = None
+        self, name: str, args: DriftRuleArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         check = Check("DriftRule", name)
         args = build(DriftRuleArgs, args, check)
@@ -68,7 +66,7 @@ class DriftRule(pulumi.ComponentResource):
         else:
             from . import azure
 
-            assert args.azure is not None  # noqa: S101 (validate: exactly one block)
+            assert args.azure is not None
             result = azure.build(self, name, args.azure, approved)
         self.rule_names = result.rule_names
         self.topic_arn = result.topic_arn

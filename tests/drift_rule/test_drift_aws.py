@@ -226,13 +226,13 @@ def test_topic_encryption_and_policies(pulumi_mocks):
     ]
     topic = pulumi_mocks.one("aws:sns/topic:Topic", "drift-alerts")
     key_hex = hex_id(hex_id("aws:kms/key:Key", "drift-alerts-key"), "kms", length=32)
-    key_id = "-".join(
-        key_hex[i:j] for i, j in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
-    )
+    key_id = "-".join(key_hex[i:j] for i, j in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)))
     assert topic.inputs["kmsMasterKeyId"] == ACCOUNT.format("kms") + f":key/{key_id}"
     assert key.urn in topic.dependencies
     topic_arn = pulumi_mocks.resolve(d.topic_arn)
-    assert topic_arn == ACCOUNT.format("sns") + ":" + mock_name("aws:sns/topic:Topic", "drift-alerts")
+    assert topic_arn == ACCOUNT.format("sns") + ":" + mock_name(
+        "aws:sns/topic:Topic", "drift-alerts"
+    )
     policy = pulumi_mocks.one("aws:sns/topicPolicy:TopicPolicy", "drift-alerts-policy")
     assert policy.inputs["arn"] == topic_arn
     (statement,) = json.loads(policy.inputs["policy"])["Statement"]

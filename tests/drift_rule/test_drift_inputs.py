@@ -171,9 +171,7 @@ BAD = [
         "a GCP project id",
     ),
     (
-        rule(
-            gcp=GcpDriftTarget(project="my-project", extra_image_projects=["projects/debian"])
-        ),
+        rule(gcp=GcpDriftTarget(project="my-project", extra_image_projects=["projects/debian"])),
         "gcp.extra_image_projects[0]",
         "without 'projects/'",
     ),
@@ -231,7 +229,12 @@ def _as_dict(value):
 @pytest.mark.parametrize(
     ("kwargs", "field", "accepted"),
     # (the block checks and a required field given as None have their own dict tests)
-    [b for b in BAD if b[1] not in ("aws/gcp/azure", "azure.effect") and not any(b[0] is n for n in _NONE_REQUIRED)],
+    [
+        b
+        for b in BAD
+        if b[1] not in ("aws/gcp/azure", "azure.effect")
+        and not any(b[0] is n for n in _NONE_REQUIRED)
+    ],
 )
 def test_bad_input_as_dicts(pulumi_mocks, kwargs, field, accepted):
     args = {k: _as_dict(v) for k, v in kwargs.items() if v is not None}
@@ -246,7 +249,10 @@ def test_bad_effect_as_dict(pulumi_mocks):
     with pytest.raises(ComponentInputError) as error:
         DriftRule(
             "drift",
-            {"azure": {"scope": f"/subscriptions/{SUB}", "effect": "audit"}, "approved_image_ids": [AZ_IMAGE]},  # type: ignore[arg-type]
+            {
+                "azure": {"scope": f"/subscriptions/{SUB}", "effect": "audit"},
+                "approved_image_ids": [AZ_IMAGE],
+            },  # type: ignore[arg-type]
         )
     assert error.value.field == "azure.effect"
 
@@ -336,9 +342,7 @@ def test_topic_arns_accepted(pulumi_mocks, arn):
 def test_an_aws_golden_image_in_a_gcp_rule(pulumi_mocks):
     # Its approved set is an Output: its ids are checked when they resolve, by their shape.
     img = aws_golden_image("base", source=AMI)
-    DriftRule(
-        "drift", DriftRuleArgs(gcp=GCP, approved_image_sets=[img.approved_image_ids])
-    )
+    DriftRule("drift", DriftRuleArgs(gcp=GCP, approved_image_sets=[img.approved_image_ids]))
     errors = settle_errors(pulumi_mocks)
     assert "DriftRule 'drift': `approved_image_sets[0][0]` = 'ami-" in errors
     assert "an image of the rule's cloud (gcp); this is an AWS image id" in errors
