@@ -12,11 +12,13 @@ told apart: ``ami-...`` (AWS), ``projects/<p>/global/images/<name>`` or its self
 ``/subscriptions/<id>/resourceGroups/<g>/providers/Microsoft.Compute/...`` (Azure).
 """
 
+# ruff: noqa: UP045 (records: the analyzer and _records read typing.Optional, not X | None)
+
 import dataclasses
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 
@@ -91,7 +93,7 @@ class AwsDriftTarget(Record):
     alert_https_endpoints: Defaulted[Sequence[str]] = ()
     """``https://`` endpoints subscribed to the alert topic (they must confirm the
     subscription). Default: no HTTPS subscriptions."""
-    alert_topic_arn: pulumi.Input[str] | None = None
+    alert_topic_arn: Optional[pulumi.Input[str]] = None
     """The ARN of an existing SNS topic for the alerts, in the rule's region. Its access
     policy must let ``events.amazonaws.com`` publish and, if it is encrypted, its KMS key
     policy must let ``events.amazonaws.com`` use ``kms:GenerateDataKey*`` and
@@ -157,17 +159,17 @@ class DriftRuleArgs(Record):
     ``azure``, and at least one approved image in ``approved_image_ids`` and
     ``approved_image_sets`` together."""
 
-    aws: AwsDriftTarget | None = None
+    aws: Optional[AwsDriftTarget] = None
     """An AWS Config rule over EC2 instances, with alerts. Default: not on AWS."""
-    gcp: GcpDriftTarget | None = None
+    gcp: Optional[GcpDriftTarget] = None
     """GCP's trusted image projects policy on a project. Default: not on GCP."""
-    azure: AzureDriftTarget | None = None
+    azure: Optional[AzureDriftTarget] = None
     """An Azure Policy definition and assignment. Default: not on Azure."""
-    approved_image_ids: Sequence[pulumi.Input[str]] | None = None
+    approved_image_ids: Optional[Sequence[pulumi.Input[str]]] = None
     """Image ids instances may run, in the rule's cloud's format: AWS ``ami-...``, GCP
     ``projects/<p>/global/images/<name>`` (or its self link), Azure managed image or
     gallery image (version) resource ids. Default: none besides ``approved_image_sets``."""
-    approved_image_sets: Sequence[pulumi.Input[Sequence[str]]] | None = None
+    approved_image_sets: Optional[Sequence[pulumi.Input[Sequence[str]]]] = None
     """Sets of image ids instances may run, typically GoldenImages' ``approved_image_ids``
     (its image; on AWS also the image it published before this build, so a rollout in
     progress and an auto-rollback are no findings; while it bakes, its builder's source
@@ -176,7 +178,7 @@ class DriftRuleArgs(Record):
 
     Duplicates are dropped and the set is sorted, so reordering changes nothing. An id of
     another cloud is refused, when its value is known."""
-    tags: Mapping[str, str] | None = None
+    tags: Optional[Mapping[str, str]] = None
     """Tags (AWS) for every taggable resource the rule creates, besides ``ManagedBy:
     immutable-components``. Default: only ``ManagedBy``."""
 
@@ -230,7 +232,7 @@ def check_set(check: Check, cloud: str, field: str, ids: Any) -> list[str]:
     return list(ids)
 
 
-def image_cloud(image: str) -> str | None:
+def image_cloud(image: str) -> Optional[str]:
     """The cloud an image id belongs to, from its shape; ``None`` when no cloud's."""
     if AMI_ID.match(image):
         return "aws"

@@ -8,6 +8,10 @@ only it knows and registers the policy resources; this module owns the validatio
 the approved set and the outputs, which are the same on every cloud.
 """
 
+# ruff: noqa: UP045 (records: the analyzer and _records read typing.Optional, not X | None)
+
+from typing import Optional
+
 import pulumi
 
 from .._constants import MANAGED_BY
@@ -37,7 +41,7 @@ class DriftRule(pulumi.ComponentResource):
     """The approved image ids, de-duplicated and sorted, as the policy sees them."""
 
     def __init__(
-        self, name: str, args: DriftRuleArgs, opts: pulumi.ResourceOptions | None = None
+        self, name: str, args: DriftRuleArgs, opts: Optional[pulumi.ResourceOptions] = None
     ) -> None:
         check = Check("DriftRule", name)
         args = build(DriftRuleArgs, args, check)
