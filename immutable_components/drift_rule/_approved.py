@@ -10,7 +10,7 @@ the checks of the ids that were not known run when they resolve, under the same 
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 
@@ -25,7 +25,7 @@ class Approved:
     """The approved ids, de-duplicated, in the order given."""
 
     ids: pulumi.Output[list[str]]
-    known: Optional[list[str]]
+    known: list[str] | None
     """The same ids when all of them are known at construction, else ``None``."""
 
 

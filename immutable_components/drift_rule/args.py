@@ -12,6 +12,8 @@ told apart: ``ami-...`` (AWS), ``projects/<p>/global/images/<name>`` or its self
 ``/subscriptions/<id>/resourceGroups/<g>/providers/Microsoft.Compute/...`` (Azure).
 """
 
+# ruff: noqa: UP045 (records: the analyzer and _records read typing.Optional, not X | None)
+
 import dataclasses
 import enum
 import re
@@ -191,9 +193,12 @@ def validate(check: Check, args: DriftRuleArgs) -> str:
             "exactly one of aws, gcp or azure: the cloud the rule lives in",
         )
     cloud = blocks[0]
-    {"aws": _validate_aws, "gcp": _validate_gcp, "azure": _validate_azure}[cloud](
-        check, getattr(args, cloud)
-    )
+    if args.aws is not None:
+        _validate_aws(check, args.aws)
+    elif args.gcp is not None:
+        _validate_gcp(check, args.gcp)
+    elif args.azure is not None:
+        _validate_azure(check, args.azure)
     ids = _list(check, "approved_image_ids", args.approved_image_ids)
     sets = _list(check, "approved_image_sets", args.approved_image_sets)
     if not ids and not sets:
@@ -303,7 +308,7 @@ def _validate_aws(check: Check, target: AwsDriftTarget) -> None:
             if isinstance(arn, str) and ARN.match(arn) and arn.split(":")[2] != "sns":
                 accepted += f" (this is an ARN of {arn.split(':')[2]}, not of sns)"
             check.fail("aws.alert_topic_arn", arn, accepted)
-        _check_region(check, "aws.alert_topic_arn", arn, match.group(1), match.group(2))
+        _check_region(check, "aws.alert_topic_arn", str(arn), match.group(1), match.group(2))
     if not isinstance(target.create_recorder, bool):
         check.fail("aws.create_recorder", target.create_recorder, "True or False")
 

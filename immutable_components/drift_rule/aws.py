@@ -27,7 +27,7 @@ characters of policy text).
 
 import json
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -157,7 +157,7 @@ def _placeholder(i: int) -> str:
     return f"ami-{i:0{AMI_ID_MAX_CHARS - 4}x}"
 
 
-def rule_inputs(name: str, image_ids: Sequence[str]) -> tuple[dict[str, Any], Optional[str], str]:
+def rule_inputs(name: str, image_ids: Sequence[str]) -> tuple[dict[str, Any], str | None, str]:
     """The Config rule's ``source``, ``input_parameters`` and ``description`` for the set."""
     if rule_kind(image_ids) == MANAGED_RULE:
         source: dict[str, Any] = {"owner": "AWS", "source_identifier": MANAGED_RULE}
@@ -187,13 +187,13 @@ def _config_rule(
     check: Check,
 ) -> aws.cfg.Rule:
     source: pulumi.Input[Any]
-    parameters: pulumi.Input[Optional[str]]
+    parameters: pulumi.Input[str | None]
     description: pulumi.Input[str]
     if approved.known is not None:
         source, parameters, description = rule_inputs(name, approved.known)
     else:
         # The kind waits for the values (an Output set's size is known only then).
-        def resolved(ids: list[str]) -> tuple[dict[str, Any], Optional[str], str]:
+        def resolved(ids: list[str]) -> tuple[dict[str, Any], str | None, str]:
             check_size(check, ids)
             return rule_inputs(name, ids)
 

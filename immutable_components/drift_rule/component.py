@@ -8,6 +8,8 @@ only it knows and registers the policy resources; this module owns the validatio
 the approved set and the outputs, which are the same on every cloud.
 """
 
+# ruff: noqa: UP045 (records: the analyzer and _records read typing.Optional, not X | None)
+
 from typing import Optional
 
 import pulumi
@@ -68,7 +70,7 @@ class DriftRule(pulumi.ComponentResource):
         else:
             from . import azure
 
-            assert args.azure is not None  # noqa: S101 (validate: exactly one block)
+            assert args.azure is not None
             result = azure.build(self, name, args.azure, approved)
         self.rule_names = result.rule_names
         self.topic_arn = result.topic_arn

@@ -5,6 +5,11 @@ from pulumi.runtime.settings import _get_rpc_manager
 
 from immutable_components import AwsBuilder, GoldenImage, GoldenImageArgs, RunCommands
 
+# The cloud modules DriftRule imports on first use, imported at collection: pytest rewrites
+# the package's modules (it is a pytest plugin) and CPython 3.11.7's compiler can fail with
+# "AST constructor recursion depth mismatch" when that happens deep inside a test.
+from immutable_components.drift_rule import aws, azure, gcp  # noqa: F401
+
 SUBNET = "subnet-0123456789abcdef0"
 
 
@@ -36,11 +41,14 @@ def settle_errors(run) -> str:
     """Settle the program; return the errors raised while its Outputs resolved (what the
     engine would report), and forget them so the fixture's own settle passes."""
     errors = []
-    for _ in range(20):
+    manager = _get_rpc_manager()
+    for _ in range(100):
         try:
             run.settle()
             break
-        except Exception as error:  # noqa: BLE001 (any error the engine would report)
+        except Exception as error:
             errors.append(str(error))
-            _get_rpc_manager().clear()
+            # Forget it and go on settling, so every failed registration is awaited.
+            manager.unhandled_exception = None
+            manager.exception_traceback = None
     return "\n".join(errors)
