@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import ipaddress
+import json
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +29,7 @@ from ._patterns import (
     ACCOUNT_ID,
     AMI_ID,
     ARN,
+    AWS_REGION,
     IAM_POLICY_ARN,
     INSTANCE_TYPE,
     KMS_KEY,
@@ -128,7 +130,10 @@ class Check:
         """A region of botocore's endpoint data (every partition: aws, aws-cn, aws-us-gov...)."""
         if is_unknown(value):
             return
-        if not isinstance(value, str) or value not in aws_regions():
+        regions = aws_regions()  # empty without botocore's data: then the shape decides
+        if not isinstance(value, str) or not (
+            value in regions if regions else AWS_REGION.match(value)
+        ):
             self.fail(field, value, "an AWS region such as 'us-east-1' (botocore's endpoint data)")
 
     def account_id(self, field: str, value: Any) -> None:
@@ -205,14 +210,18 @@ class Check:
 
 @functools.cache
 def aws_regions() -> frozenset[str]:
-    """Every region of botocore's endpoint data, all partitions (read on first use)."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ec2", partition))
-    return frozenset(regions)
+    """Every region of botocore's endpoint data, all partitions (read on first use, from the
+    data file: importing botocore is the rollout's cost, not a construction check's). Empty
+    when botocore is not installed."""
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "endpoints.json"
+    try:
+        partitions = json.loads(path.read_text())["partitions"]
+    except (OSError, ValueError, KeyError):
+        return frozenset()
+    return frozenset(region for partition in partitions for region in partition["regions"])
 
 
 _ENUM_VALUE = re.compile(r'^    [A-Z0-9_]+ = "([^"]+)"$', re.M)

@@ -27,12 +27,13 @@ import dataclasses
 
 import pulumi
 from service import fleets, images, policy
-from service.network import small_network
 from service.settings import Settings
 
 settings = Settings.load()
 
 if settings.cloud == "aws":
+    from service.network import small_network
+
     network = None if settings.get("vpcId") else small_network("immutable")
     if network is not None:
         settings = dataclasses.replace(settings, builder_subnet=network.public_subnet_ids[0])

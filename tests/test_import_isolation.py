@@ -70,29 +70,13 @@ types = {r["type"].split(":")[0] for r in json.loads(out.getvalue())["resources"
 assert sys.argv[3] in types, types
 """
 
-STACKS_IMPORT_AWS = (
-    "the example program imports AWS-only names at module level: stacks/__main__.py "
-    "(service.network), stacks/service/fleets.py (BlueGreenService..., .network), "
-    "images.py (AwsBuilder, AwsDistribution, AwsImageLookup), policy.py (AwsDriftTarget)"
-)
-
 
 @pytest.mark.parametrize(
     ("stack", "cloud", "absent"),
     [
         ("dev", "aws", ("pulumi_gcp", "pulumi_azure_native", "boto3", *TEST_TOOLS)),
-        pytest.param(
-            "gcp-dev",
-            "gcp",
-            ("pulumi_aws", "pulumi_azure_native", *AWS_API, *TEST_TOOLS),
-            marks=pytest.mark.xfail(strict=True, reason=STACKS_IMPORT_AWS),
-        ),
-        pytest.param(
-            "azure-dev",
-            "azure-native",
-            ("pulumi_aws", "pulumi_gcp", *AWS_API, *TEST_TOOLS),
-            marks=pytest.mark.xfail(strict=True, reason=STACKS_IMPORT_AWS),
-        ),
+        ("gcp-dev", "gcp", ("pulumi_aws", "pulumi_azure_native", *AWS_API, *TEST_TOOLS)),
+        ("azure-dev", "azure-native", ("pulumi_aws", "pulumi_gcp", *AWS_API, *TEST_TOOLS)),
     ],
 )
 def test_a_plan_loads_only_its_cloud(stack, cloud, absent):
@@ -107,12 +91,6 @@ def test_gcp_and_azure_plans_load_no_pytest_or_boto3(stack, cloud):
     assert not loaded & {"boto3", *TEST_TOOLS}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="botocore imported at module level by the rollout and the health gate: "
-    "release/refresh.py:62, release/rollout.py:29, blue_green/gate.py:73 (import it inside "
-    "the functions that make the clients / catch ClientError)",
-)
 def test_the_aws_plan_loads_no_botocore():
     """botocore is the rollout's, which runs in ``pulumi up``, not in a plan."""
     assert "botocore" not in loaded_after(PLAN, str(REPO), "dev", "aws")

@@ -70,7 +70,6 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from botocore.config import Config
 
 from .._aws_identity import Identity, acting_as
 from .._validate import Check
@@ -355,6 +354,8 @@ def _client(props: dict[str, Any], stack: Identity | None = None) -> Any:
     """The elbv2 client of every gate call, with standard retries (throttling while polling):
     the stack's ``aws:`` identity (region, profile, role chain), in the gate's region, then
     ``roleArn`` assumed last, as the rollout does."""
+    from botocore.config import Config  # only where the gate runs (the dynamic provider)
+
     config = Config(retries={"mode": "standard", "total_max_attempts": 10})
     group = str(props["targetGroupArn"]).split("/")[-2]  # the target group's name
     identity = acting_as(props, stack)

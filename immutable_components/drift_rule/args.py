@@ -12,8 +12,6 @@ told apart: ``ami-...`` (AWS), ``projects/<p>/global/images/<name>`` or its self
 ``/subscriptions/<id>/resourceGroups/<g>/providers/Microsoft.Compute/...`` (Azure).
 """
 
-# ruff: noqa: UP045 (records: the analyzer and _records read typing.Optional, not X | None)
-
 import dataclasses
 import enum
 import re

@@ -9,19 +9,19 @@ GCP and Azure: one fleet on `appVersion`, released by the cloud's rolling update
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 
 import immutable_components as ic
-from immutable_components import (
-    BlueGreenColor,
-    BlueGreenFleet,
-    BlueGreenService,
-    BlueGreenServiceArgs,
-    GoldenImage,
-)
+from immutable_components import BlueGreenColor, BlueGreenFleet, BlueGreenServiceArgs
 
-from .network import Network
 from .settings import Settings
+
+if TYPE_CHECKING:  # the component classes are imported where a cloud constructs them
+    from immutable_components import BlueGreenService, GoldenImage
+
+    from .network import Network
 
 COLORS = ("blue", "green")
 
@@ -57,7 +57,7 @@ def blue_green(
         lb_subnets = s.config.require_object("albSubnetIds")
         fleet_subnets = s.config.require_object("fleetSubnetIds")
         egress = s.config.get_object("fleetEgressCidrs") or []
-    return BlueGreenService(
+    return ic.BlueGreenService(
         "web",
         BlueGreenServiceArgs(
             vpc_id=vpc_id,
