@@ -210,11 +210,6 @@ def _invokes(stack: str):
 PROGRAM_OWN = {("aws:index/getRegion:getRegion", "{}", ""): 2}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="golden_image, release and drift_rule still invoke directly: switch their call "
-    "sites to immutable_components._invoke.invoke_once (see the issue 10 report)",
-)
 def test_the_aws_plan_asks_each_data_source_question_once():
     mocks = _invokes("dev")
     assert mocks.repeated_invokes() == PROGRAM_OWN

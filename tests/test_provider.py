@@ -3,11 +3,11 @@ schema the analyzer infers (against the committed ``provider/schema.json``) and 
 YAML example, whose resource types and property names must exist in that schema."""
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 import yaml
 
 from immutable_components import provider

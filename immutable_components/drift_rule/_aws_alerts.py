@@ -19,6 +19,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .._invoke import invoke_once
+
 EVENT_SOURCE = "aws.config"
 EVENT_DETAIL_TYPE = "Config Rules Compliance Change"
 
@@ -97,8 +99,8 @@ def create(
     opts = pulumi.ResourceOptions(parent=component)
     topic: aws.sns.Topic | None = None
     if topic_arn is None:
-        partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=component))
-        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=component))
+        partition = invoke_once(aws.get_partition_output, parent=component)
+        identity = invoke_once(aws.get_caller_identity_output, parent=component)
         key = aws.kms.Key(
             f"{name}-alerts-key",
             description=f"Encrypts DriftRule {name!r} alerts; EventBridge may use it",

@@ -22,6 +22,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from .._invoke import invoke_once
+
 RECORDED_TYPES = ["AWS::EC2::Instance"]
 
 
@@ -84,7 +86,7 @@ ASSUME_ROLE = json.dumps(
 def create(component: pulumi.Resource, name: str, tags: dict[str, str]) -> pulumi.Resource:
     """Register the recorder and its dependencies; return the resource rules wait on."""
     opts = pulumi.ResourceOptions(parent=component)
-    partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=component))
+    partition = invoke_once(aws.get_partition_output, parent=component)
     bucket = aws.s3.Bucket(f"{name}-config-bucket", tags=tags, opts=opts)
     encryption = aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-config-bucket-encryption",

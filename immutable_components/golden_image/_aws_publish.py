@@ -35,6 +35,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .._invoke import invoke_once
 from ..errors import ImageConflict
 from . import _remote
 from ._lifecycle import image_test_digest, run_test
@@ -100,13 +101,14 @@ def owned_images(
     """Ids of the images this account owns (``owners=["self"]``: never one shared from
     elsewhere) matching every filter, newest first, deprecated ones included; looked up at
     construction, in ``region`` (default: the provider's)."""
-    answer = aws.ec2.get_ami_ids(
+    answer = invoke_once(
+        aws.ec2.get_ami_ids,
+        parent=component,
         owners=["self"],
         filters=filters,
         include_deprecated=True,
         sort_ascending=False,
-        opts=pulumi.InvokeOptions(parent=component),
-        **({"region": region} if region else {}),
+        region=region,  # None: the provider's (an argument left out)
     )
     return list(answer.ids or [])
 

@@ -32,6 +32,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_tls as tls
 
+from .._invoke import invoke_once
 from . import _aws_publish, _egress, _remote
 from ._lifecycle import image_test_digest
 from ._per_program import per_program
@@ -101,8 +102,7 @@ def bake(
 ) -> BakeResult:
     """Register the bake (or reuse, or a sibling's publication) and return the image."""
     regional: dict[str, Any] = {"region": b.region} if b.region else {}
-    invoke = pulumi.InvokeOptions(parent=component)
-    region = aws.get_region_output(opts=invoke, **regional).region
+    region = invoke_once(aws.get_region_output, parent=component, **regional).region
     own_test = image_test_digest(plan.test) if plan.test else ""
     found: Any
     if plan.sibling is not None and plan.sibling.test_digest != own_test and own_test:
@@ -199,9 +199,7 @@ def _bakery(
         opts=child,
         **regional,
     )
-    subnet = aws.ec2.get_subnet_output(
-        id=b.subnet_id, opts=pulumi.InvokeOptions(parent=component), **regional
-    )
+    subnet = invoke_once(aws.ec2.get_subnet_output, parent=component, id=b.subnet_id, **regional)
     security_group = aws.ec2.SecurityGroup(
         f"{name}-builder-sg",
         description=f"Image builder {name}: SSH from the baking machine only",

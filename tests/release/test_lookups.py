@@ -56,11 +56,18 @@ def test_other_arguments_are_asked_again():
         assert images == [[AMI], [OTHER_AMI]]
 
 
-def test_an_output_argument_is_never_shared():
+def test_an_output_argument_is_shared_by_its_value():
     with mocked() as run:
         image = pulumi.Output.from_input(AMI)
         LaunchTemplateRelease("a", replace(ARGS, image_id=image))
         LaunchTemplateRelease("b", replace(ARGS, image_id=image))
+        LaunchTemplateRelease("c", replace(ARGS, image_id=pulumi.Output.from_input(AMI)))
+        run.settle()
+        assert _count(run, GET_AMI) == 1
+    with mocked() as run:
+        LaunchTemplateRelease("a", replace(ARGS, image_id=pulumi.Output.from_input(AMI)))
+        other = "ami-0fedcba9876543210"
+        LaunchTemplateRelease("b", replace(ARGS, image_id=pulumi.Output.from_input(other)))
         run.settle()
         assert _count(run, GET_AMI) == 2
 
