@@ -199,9 +199,8 @@ def test_no_import_cycles():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="golden_image: each builder module and its bake module import each other, the "
-    "bake module for type checkers only (gcp <-> _gcp_bake, azure <-> _azure_bake, aws <-> "
-    "aws_distribution); the golden_image refactor (builders as records) removes them",
+    reason="for type checkers only: planner -> testing (its TYPE_CHECKING re-exports) -> "
+    "testing._sequence -> planner; the golden_image cycles are gone",
 )
 def test_no_import_cycles_even_for_type_checkers():
     """The stricter reading: a module the type checker needs back is a cycle too."""
