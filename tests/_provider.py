@@ -7,6 +7,7 @@ calls the constructor), under whatever mocks the test installed.
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -34,3 +35,18 @@ def construct(
     user's mistake comes back as ``ComponentInitError`` wrapping our ComponentInputError)."""
     token = f"{PACKAGE}:index:{component.__name__}"
     return provider(component).construct(name, token, inputs, opts)
+
+
+def registered(build: Callable[[], Any]) -> list[tuple[Any, ...]]:
+    """What ``build()`` registers under fresh mocks: type, name, parent, inputs, dependencies
+    and options of each resource, in order (a Python call and a provider ``construct`` of
+    the same inputs must give equal lists)."""
+    from immutable_components.testing import mocked
+
+    with mocked() as run:
+        build()
+        run.settle()
+        return [
+            (r.type, r.name, r.parent, r.inputs, sorted(r.dependencies), r.options)
+            for r in run.resources
+        ]

@@ -3,8 +3,6 @@ the analyzer infers, and ``construct`` with the camelCase dict another language 
 must register exactly what the Python call registers (layering included: a parent passed as
 its image id and build hash)."""
 
-from typing import Any
-
 import pytest
 from pulumi.provider.server import ComponentInitError
 
@@ -19,7 +17,7 @@ from immutable_components import (
 )
 from immutable_components.testing import mocked
 
-from ._provider import construct, schema
+from ._provider import construct, registered, schema
 
 TOKEN = "immutable:index:GoldenImage"
 SUBNET = "subnet-0123456789abcdef0"
@@ -69,18 +67,8 @@ def test_schema_inputs_outputs_and_types():
     assert all(p.get("description") for p in {**inputs, **outputs}.values())
 
 
-def _registered(build) -> list[tuple[Any, ...]]:
-    with mocked() as run:
-        build()
-        run.settle()
-        return [
-            (r.type, r.name, r.parent, r.inputs, sorted(r.dependencies), r.options)
-            for r in run.resources
-        ]
-
-
 def test_construct_matches_the_python_call():
-    python = _registered(
+    python = registered(
         lambda: GoldenImage(
             "app",
             GoldenImageArgs(
@@ -98,7 +86,7 @@ def test_construct_matches_the_python_call():
             ),
         )
     )
-    provider = _registered(
+    provider = registered(
         lambda: construct(
             GoldenImage,
             "app",

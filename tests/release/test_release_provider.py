@@ -24,7 +24,7 @@ from immutable_components.release.azure import AzureScaleSetRelease
 from immutable_components.release.gcp import GcpInstanceGroupRelease
 from immutable_components.testing import mocked
 
-from .._provider import construct, schema
+from .._provider import construct, registered, schema
 
 AMI = "ami-0123456789abcdef0"
 SUBNETS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
@@ -163,18 +163,8 @@ def test_azure_release_schema():
 # construct: the provider's dict gives the same resources as the Python call
 
 
-def _registered(build) -> list[tuple[Any, ...]]:
-    with mocked() as run:
-        build()
-        run.settle()
-        return [
-            (r.type, r.name, r.parent, r.inputs, sorted(r.dependencies), r.options)
-            for r in run.resources
-        ]
-
-
 def test_launch_template_release_construct_matches_the_python_call():
-    python = _registered(
+    python = registered(
         lambda: LaunchTemplateRelease(
             "web",
             LaunchTemplateReleaseArgs(
@@ -199,7 +189,7 @@ def test_launch_template_release_construct_matches_the_python_call():
             ),
         )
     )
-    provider = _registered(
+    provider = registered(
         lambda: construct(
             LaunchTemplateRelease,
             "web",
@@ -257,7 +247,7 @@ def test_gcp_release_construct_matches_the_python_call():
         "subnetwork": "projects/my-project/regions/europe-west1/subnetworks/app",
     }
     image = "projects/my-project/global/images/app-1"
-    python = _registered(
+    python = registered(
         lambda: GcpInstanceGroupRelease(
             "app-fleet",
             GcpInstanceGroupReleaseArgs(
@@ -271,7 +261,7 @@ def test_gcp_release_construct_matches_the_python_call():
             ),
         )
     )
-    provider = _registered(
+    provider = registered(
         lambda: construct(
             GcpInstanceGroupRelease,
             "app-fleet",
@@ -298,7 +288,7 @@ def test_azure_release_construct_matches_the_python_call():
         "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
     )
     image = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/images/app-1"
-    python = _registered(
+    python = registered(
         lambda: AzureScaleSetRelease(
             "app-fleet",
             AzureScaleSetReleaseArgs(
@@ -313,7 +303,7 @@ def test_azure_release_construct_matches_the_python_call():
             ),
         )
     )
-    provider = _registered(
+    provider = registered(
         lambda: construct(
             AzureScaleSetRelease,
             "app-fleet",
@@ -336,7 +326,7 @@ def test_azure_release_construct_matches_the_python_call():
 
 def test_the_escape_hatch_through_the_provider_is_the_same_raw_mapping():
     overrides = {"ebs_optimized": "true", "metadata_options": {"http_tokens": "required"}}
-    python = _registered(
+    python = registered(
         lambda: LaunchTemplateRelease(
             "web",
             LaunchTemplateReleaseArgs(
@@ -344,7 +334,7 @@ def test_the_escape_hatch_through_the_provider_is_the_same_raw_mapping():
             ),
         )
     )
-    provider = _registered(
+    provider = registered(
         lambda: construct(
             LaunchTemplateRelease,
             "web",
