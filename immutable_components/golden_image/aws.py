@@ -35,7 +35,6 @@ import pulumi_tls as tls
 from .._invoke import invoke_once
 from . import _aws_publish, _egress, _remote
 from ._lifecycle import image_test_digest
-from ._per_program import per_program
 from ._plan import BakePlan, BakeResult, SourceImage
 from .args import AwsBuilder, AwsImageLookup
 
@@ -56,25 +55,22 @@ def source(b: AwsBuilder, component: pulumi.ComponentResource) -> SourceImage:
 
 
 def _resolve(lookup: AwsImageLookup, region: str | None) -> str:
-    """The AMI id, looked up now (the engine runs invokes during previews too)."""
-    question = ("aws-ami", tuple(lookup.owners), lookup.name_pattern, lookup.architecture, region)
-
-    def ask() -> str:
-        result = aws.ec2.get_ami(
-            most_recent=True,
-            owners=list(lookup.owners),
-            filters=[
-                {"name": "name", "values": [lookup.name_pattern]},
-                {"name": "architecture", "values": [lookup.architecture]},
-                {"name": "state", "values": ["available"]},
-                {"name": "root-device-type", "values": ["ebs"]},
-                {"name": "virtualization-type", "values": ["hvm"]},
-            ],
-            region=region,
-        )
-        return str(result.id)
-
-    return per_program(question, ask)
+    """The AMI id, looked up now (the engine runs invokes during previews too), once per
+    program run for every GoldenImage following the same lookup."""
+    result = invoke_once(
+        aws.ec2.get_ami,
+        most_recent=True,
+        owners=list(lookup.owners),
+        filters=[
+            {"name": "name", "values": [lookup.name_pattern]},
+            {"name": "architecture", "values": [lookup.architecture]},
+            {"name": "state", "values": ["available"]},
+            {"name": "root-device-type", "values": ["ebs"]},
+            {"name": "virtualization-type", "values": ["hvm"]},
+        ],
+        region=region,
+    )
+    return str(result.id)
 
 
 def hash_settings(b: AwsBuilder) -> dict[str, Any]:

@@ -51,10 +51,10 @@ import pulumi_gcp as gcp
 import pulumi_tls as tls
 from pulumi_command import local
 
+from .._invoke import invoke_once
 from ..errors import ComponentInputError
 from . import _egress, _labels, _remote
 from ._lifecycle import image_test_digest, run_test
-from ._per_program import per_program
 from ._plan import BakePlan, BakeResult, SourceImage
 from .args import GCP_PUBLISHED_SUFFIX, GcpBuilder, GcpImageFamily
 
@@ -79,10 +79,9 @@ def source(b: GcpBuilder, component: pulumi.ComponentResource) -> SourceImage:
 
 
 def _resolve(family: GcpImageFamily) -> str:
-    def ask() -> str:
-        return str(gcp.compute.get_image(family=family.family, project=family.project).self_link)
-
-    return per_program(("gcp-family", family.project, family.family), ask)
+    """The family's newest image, looked up now, once per program run per family."""
+    image = invoke_once(gcp.compute.get_image, family=family.family, project=family.project)
+    return str(image.self_link)
 
 
 def _image_path(image: str) -> str:
