@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .testing import _recording
+from .testing import _answers, _recording
 from .testing._context import DEFAULT_REGION
 
 __all__ = ["Plan", "PlanError", "load_project", "run_plan"]
@@ -177,6 +177,55 @@ def _relativize(value: Any, root: str) -> Any:
     return value
 
 
+def _config_list(config: Mapping[str, str], key: str) -> Any:
+    raw = config.get(key)
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _load_answers(
+    mocks: _recording.RecordingMocks,
+    project: Project,
+    config: Mapping[str, str],
+    invokes: Sequence[str],
+    stack_outputs: Sequence[str],
+) -> None:
+    """Answers from ``--invokes``/``--stack-output`` first, then the stack config's."""
+    files = [Path(f) for f in invokes]
+    configured = _config_list(config, "immutable:planInvokes")
+    if configured is not None:
+        if not isinstance(configured, list) or not all(isinstance(f, str) for f in configured):
+            raise PlanError(
+                f"immutable:planInvokes must be a list of file paths (relative to "
+                f"{project.root}); got {configured!r}."
+            )
+        files += [project.root / f for f in configured]
+    pairs: list[tuple[str, Path]] = []
+    for item in stack_outputs:
+        name, sep, file = item.partition("=")
+        if not sep or not name or not file:
+            raise PlanError(f"--stack-output takes STACK=FILE; got {item!r}.")
+        pairs.append((name, Path(file)))
+    refs = _config_list(config, "immutable:planStackOutputs")
+    if refs is not None:
+        if not isinstance(refs, dict):
+            raise PlanError(
+                f"immutable:planStackOutputs must map a stack name to a file; got {refs!r}."
+            )
+        pairs += [(str(k), project.root / str(v)) for k, v in refs.items()]
+    try:
+        for file in files:
+            mocks.answers.extend(_answers.load_answers(file))
+        for name, file in pairs:
+            mocks.stack_outputs.setdefault(name, _answers.load_stack_outputs(file))
+    except _answers.AnswerFileError as exc:
+        raise PlanError(str(exc)) from exc
+
+
 def run_plan(
     cwd: str | os.PathLike[str] = ".",
     stack: str = "dev",
@@ -185,12 +234,18 @@ def run_plan(
     extra_config: Mapping[str, str] | None = None,
     runtime: Callable[[str, str], tuple[_recording.RecordingMocks, _recording.RecordingMonitor]]
     | None = None,
+    invokes: Sequence[str] = (),
+    stack_outputs: Sequence[str] = (),
+    preview: bool = False,
 ) -> Plan:
     """Run the project's program under the mocks and return its plan.
 
     ``runtime(region, gcp_project)`` makes the mocks and monitor (default: fresh recording
     mocks); a sequence test's fake cloud passes its own, which answer from the state of
-    earlier deployments.
+    earlier deployments. ``invokes``: invokes files (then the stack config
+    ``immutable:planInvokes``, paths relative to the project); ``stack_outputs``:
+    ``STACK=FILE`` (then ``immutable:planStackOutputs``); ``preview``: ids and computed
+    outputs unknown, as a preview of a new stack sees them.
     """
     project = load_project(cwd)
     config, secret_keys, fakes = stack_config(project, stack, overrides)
@@ -204,6 +259,9 @@ def run_plan(
         monitor: _recording.RecordingMonitor | None = None
     else:
         mocks, monitor = runtime(region, gcp_project)
+    mocks.preview = preview or mocks.preview
+    _load_answers(mocks, project, config, invokes, stack_outputs)
+    engine = _recording.RecordingEngine()
     monitor = _recording.install(
         mocks,
         monitor=monitor,
@@ -212,6 +270,8 @@ def run_plan(
         config=config,
         secret_keys=secret_keys,
         create_stack=False,
+        preview=mocks.preview,
+        engine=engine,
     )
     old_cwd, old_path = os.getcwd(), list(sys.path)
     program_dir = str(project.main.parent)
@@ -232,11 +292,17 @@ def run_plan(
         ) from exc
     except Exception as exc:
         where = _program_frame(exc, project.root)
-        raise PlanError(f"The program failed at {where}: {type(exc).__name__}: {exc}") from exc
+        message = str(exc).replace(str(project.root) + os.sep, "")
+        if isinstance(exc, _recording.UnmockedInvokeError | _recording.UnmockedStackReferenceError):
+            raise PlanError(f"The program asked a question nobody answers: {message}") from exc
+        raise PlanError(f"The program failed at {where}: {type(exc).__name__}: {message}") from exc
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path
         _recording.uninstall()
+    if engine.errors:
+        logged = "; ".join(e.replace(str(project.root) + os.sep, "") for e in engine.errors)
+        raise PlanError(f"The program logged {len(engine.errors)} error(s): {logged}")
 
     registrations = monitor.ordered()
     stack_reg = next((r for r in registrations if r.type == "pulumi:pulumi:Stack"), None)

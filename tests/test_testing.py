@@ -88,8 +88,13 @@ def test_secrets_are_masked_and_can_be_revealed(pulumi_mocks):
 
 
 def test_unknown_invoke_fails_the_program_loudly():
-    with pytest.raises(Exception, match="no mock for invoke 'aws:ec2/getVpc:getVpc'"), mocked():
-        aws.ec2.get_vpc(default=True)
+    with (
+        pytest.raises(
+            Exception, match="no mock for invoke 'aws:ec2/getVpcEndpoint:getVpcEndpoint'"
+        ),
+        mocked(),
+    ):
+        aws.ec2.get_vpc_endpoint(service_name="com.amazonaws.us-east-1.s3")
 
 
 def test_invokes_and_resources_can_be_taught():

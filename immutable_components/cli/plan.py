@@ -31,6 +31,27 @@ def register(subparsers: Any) -> None:
         metavar="KEY=VALUE",
         help="override a stack setting (repeatable); KEY without a namespace is the project's",
     )
+    parser.add_argument(
+        "--invokes",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="answer data-source calls from FILE (YAML/JSON list of {token, args, result}; "
+        "repeatable; wins over the built-in answers and the stack's immutable:planInvokes)",
+    )
+    parser.add_argument(
+        "--stack-output",
+        action="append",
+        default=[],
+        metavar="STACK=FILE",
+        help="outputs of a stack the program reads with pulumi.StackReference (FILE: a "
+        "YAML/JSON mapping; repeatable; see also immutable:planStackOutputs)",
+    )
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="plan as a preview of a new stack sees it: ids and computed outputs unknown",
+    )
     parser.add_argument("--json", action="store_true", help="print the plan document as JSON")
     parser.set_defaults(run=run)
 
@@ -39,7 +60,14 @@ def run(args: argparse.Namespace) -> int:
     from ..planner import PlanError, run_plan
 
     try:
-        plan = run_plan(args.cwd, args.stack, args.config)
+        plan = run_plan(
+            args.cwd,
+            args.stack,
+            args.config,
+            invokes=args.invokes,
+            stack_outputs=args.stack_output,
+            preview=args.preview,
+        )
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,23 @@ from ._aws import (
     _private_key,
 )
 from ._context import Factory, _Ctx, hex_id
+from ._data_sources import (
+    azure_client_config,
+    azure_resource_group,
+    azure_subnet,
+    gcp_network,
+    gcp_project,
+    gcp_subnetwork,
+    gcp_zones,
+    get_certificate,
+    get_kms_alias,
+    get_parameter,
+    get_secret,
+    get_security_group,
+    get_subnets,
+    get_vpc,
+    get_zone,
+)
 from ._gcp_azure import (
     _azure,
     _azure_nic,
@@ -277,4 +294,20 @@ INVOKE_RESULTS: dict[str, Callable[[_Ctx], dict[str, Any]]] = {
     "gcp:compute/getImage:getImage": _gcp_get_image,
     # GoldenImage: images of a build hash the project holds (none in a fresh project).
     "gcp:compute/getImages:getImages": lambda c: {"id": c.project, "images": []},
+    # Programs as users write them (docs/plan.md, "Mocked data sources")
+    "aws:ec2/getVpc:getVpc": get_vpc,
+    "aws:ec2/getSubnets:getSubnets": get_subnets,
+    "aws:ec2/getSecurityGroup:getSecurityGroup": get_security_group,
+    "aws:ssm/getParameter:getParameter": get_parameter,
+    "aws:secretsmanager/getSecret:getSecret": get_secret,
+    "aws:acm/getCertificate:getCertificate": get_certificate,
+    "aws:route53/getZone:getZone": get_zone,
+    "aws:kms/getAlias:getAlias": get_kms_alias,
+    "gcp:organizations/getProject:getProject": gcp_project,
+    "gcp:compute/getZones:getZones": gcp_zones,
+    "gcp:compute/getNetwork:getNetwork": gcp_network,
+    "gcp:compute/getSubnetwork:getSubnetwork": gcp_subnetwork,
+    "azure-native:authorization:getClientConfig": azure_client_config,
+    "azure-native:resources:getResourceGroup": azure_resource_group,
+    "azure-native:network:getSubnet": azure_subnet,
 }

@@ -16,6 +16,7 @@ from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import rpc, settings, stack
 from pulumi.runtime.sync_await import _sync_await
 
+from ._answers import Answer, match, program_location, unanswered_message
 from ._catalogue import INVOKE_RESULTS, RESOURCE_OUTPUTS
 from ._context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Factory, _Ctx, hex_id
 
@@ -28,8 +29,32 @@ _RESOURCE_SIG = rpc._special_resource_sig
 _UNKNOWN = rpc.UNKNOWN
 
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
 class UnmockedInvokeError(RuntimeError):
     """A program called a data source (invoke) that the mocks have no answer for."""
+
+
+class UnmockedStackReferenceError(RuntimeError):
+    """A program referenced a stack whose outputs the mocks were not given."""
+
+
+class RecordingEngine(_mocks.MockEngine):
+    """The mock engine, keeping every message the program logged at error severity
+    (``pulumi.log.error``): a plan with one fails."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.errors: list[str] = []
+
+    def Log(self, request: Any) -> None:
+        from pulumi.runtime.proto import engine_pb2
+
+        if request.severity == engine_pb2.ERROR:
+            self.errors.append(str(request.message))
+        else:
+            super().Log(request)
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """(token, arguments) of every invoke, in call order."""
         self.invoke_calls: list[Invoke] = []
         """The same invokes with the provider each one used (see :meth:`repeated_invokes`)."""
+        self.answers: list[Answer] = []
+        """Answers read from invokes files: they win over the built-in ones."""
+        self.stack_outputs: dict[str, dict[str, Any]] = {}
+        """Referenced stack name -> its outputs (``pulumi.StackReference``); a reference
+        to a stack not listed fails naming ``--stack-output``."""
         self.generations: dict[tuple[str, str], int] = {}
         """(type, name) -> how many times that resource was created before (a sequence
         test's fake cloud sets it, so a replaced resource gets a new id)."""
@@ -119,6 +149,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return self._provider_regions.get(reference.rsplit("::", 1)[-1])
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ == STACK_REFERENCE:
+            return self._stack_reference(args)
         if not args.custom:
             return None, {}
         inputs = dict(args.inputs)
@@ -142,14 +174,28 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 state.setdefault("tagsAll", inputs["tags"])
         return rid, state
 
+    def _stack_reference(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        name = str(args.inputs.get("name") or args.resource_id or args.name)
+        if name not in self.stack_outputs:
+            known = ", ".join(sorted(self.stack_outputs)) or "none"
+            raise UnmockedStackReferenceError(
+                f"no outputs for the referenced stack {name!r} (StackReference {args.name!r}); "
+                f"give them with --stack-output {name}=FILE (a YAML/JSON mapping of output "
+                "name -> value) "
+                f"or the stack config immutable:planStackOutputs; known stacks: {known}"
+            )
+        return name, {"name": name, "outputs": self.stack_outputs[name], "secretOutputNames": []}
+
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]
         self.invokes.append((args.token, dict(args.args)))
         self.invoke_calls.append(Invoke(args.token, dict(args.args), args.provider or ""))
+        answer = match(self.answers, args.token, dict(args.args))
+        if answer is not None:
+            return dict(answer.result)
         factory = self._invokes.get(args.token)
         if factory is None:
             raise UnmockedInvokeError(
-                f"no mock for invoke {args.token!r} (args {dict(args.args)!r}); "
-                "teach it with RecordingMocks.register_invoke"
+                unanswered_message(args.token, dict(args.args), program_location())
             )
         return factory(self._ctx(args.token, "invoke", dict(args.args), args.provider))
 
@@ -353,6 +399,7 @@ def install(
     secret_keys: list[str] | None = None,
     create_stack: bool = True,
     monitor: RecordingMonitor | None = None,
+    engine: _mocks.MockEngine | None = None,
 ) -> RecordingMonitor:
     """Install the mocks in the current process (see :func:`mocked` for the scoped form).
 
@@ -372,7 +419,7 @@ def install(
                 monitor_features=set(
                     monitor.GetDeploymentInfo(None).supportedFeatures  # type: ignore[arg-type]
                 ),
-                engine=_mocks.MockEngine(None),
+                engine=engine if engine is not None else _mocks.MockEngine(None),
                 project=project,
                 stack=stack_name,
                 dry_run=preview,
