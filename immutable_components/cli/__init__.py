@@ -1,11 +1,11 @@
-"""The ``immutable`` command: ``plan``, ``drift``, ``prune``.
+"""The ``immutable`` command: ``plan``, ``diff``, ``drift``, ``prune``.
 
 Each sub-command lives in its own module exposing ``register(subparsers)`` and
 ``run(args) -> int``. Modules import their heavy dependencies (the Pulumi program,
 boto3) inside ``run`` so that ``immutable --help`` stays fast.
 
 Exit codes: 0 success, 2 usage or runtime error; a sub-command may define more
-(``drift`` exits 3 when it finds drift).
+(``drift`` exits 3 when it finds drift, ``diff`` exits 1 on changes and 3 on danger).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 #: sub-command name -> module that implements it
 COMMANDS = {
     "plan": "immutable_components.cli.plan",
+    "diff": "immutable_components.cli.diff",
     "drift": "immutable_components.cli.drift",
     "prune": "immutable_components.cli.prune",
 }
