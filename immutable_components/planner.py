@@ -218,10 +218,10 @@ def _load_answers(
             )
         pairs += [(str(k), project.root / str(v)) for k, v in refs.items()]
     try:
-        for file in files:
-            mocks.answers.extend(_answers.load_answers(file))
-        for name, file in pairs:
-            mocks.stack_outputs.setdefault(name, _answers.load_stack_outputs(file))
+        for answers_file in files:
+            mocks.answers.extend(_answers.load_answers(answers_file))
+        for name, outputs_file in pairs:
+            mocks.stack_outputs.setdefault(name, _answers.load_stack_outputs(outputs_file))
     except _answers.AnswerFileError as exc:
         raise PlanError(str(exc)) from exc
 

@@ -265,8 +265,8 @@ def _images(tree: _Tree) -> list[ImageChange]:
         new_hash = next(
             (h for k in kids if k.op != DELETE and (h := _tag(k.new, "BuildHash"))), None
         )
-        image = (baked or images or [None])[0]
-        inputs = image.inputs if image is not None else {}
+        chosen = baked or images
+        inputs = chosen[0].inputs if chosen else {}
         lineage = [p for p in (_tag(inputs, "ParentImage"),) if p]
         out.append(
             ImageChange(
@@ -326,7 +326,8 @@ def _rollout(
 ) -> tuple[dict[str, Any], int | None, int | None]:
     f = fleet.inputs if fleet is not None else {}
     r = rollout.inputs if rollout is not None else {}
-    prefs = r.get("preferences") if isinstance(r.get("preferences"), Mapping) else {}
+    raw = r.get("preferences")
+    prefs: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     capacity = _int(f.get("desiredCapacity")) or _int(f.get("maxSize"))
     min_healthy = _int(prefs.get("MinHealthyPercentage"))
     warmup = _int(prefs.get("InstanceWarmup")) or _int(f.get("healthCheckGracePeriod"))
@@ -369,7 +370,7 @@ def _releases(tree: _Tree) -> list[ReleaseChange]:
         rollout = next((m for m in members if m.type in ROLLOUT_TYPES), None)
         owner = tree.by_urn.get(parent)
         colour = next(
-            (c for m in members if (c := _tag(m.inputs, "Color", "colour", "color"))), None
+            (t for m in members if (t := _tag(m.inputs, "Color", "colour", "color"))), None
         )
         old, new = _template_versions(template, fleet, rollout)
         settings, minutes, batches = _rollout(fleet, rollout)
@@ -394,7 +395,8 @@ def _weights(inputs: Mapping[str, Any], colours: Mapping[str, str]) -> dict[str,
     for action in inputs.get("defaultActions") or inputs.get("actions") or []:
         if not isinstance(action, Mapping):
             continue
-        forward = action.get("forward") if isinstance(action.get("forward"), Mapping) else {}
+        raw = action.get("forward")
+        forward: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         groups = forward.get("targetGroups") or []
         if not groups and action.get("targetGroupArn"):
             groups = [{"arn": action["targetGroupArn"], "weight": 100}]
