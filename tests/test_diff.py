@@ -174,3 +174,26 @@ def test_unreadable_inputs_exit_2(tmp_path, capsys):
     assert "is not a `pulumi preview --json` digest: no `steps` list" in capsys.readouterr().err
     assert main(["diff", str(bad)]) == 2
     assert "give two plan documents BASE NEW" in capsys.readouterr().err
+
+
+def test_two_deployments_of_sequence_testing_summarize_with_the_same_table():
+    import pulumi_aws as aws
+
+    from immutable_components.review import changes_from_deployments
+    from immutable_components.testing import FakeCloud
+
+    def program(internal: bool):
+        def run() -> None:
+            aws.lb.LoadBalancer("web", internal=internal, subnets=["subnet-1"])
+
+        return run
+
+    cloud = FakeCloud()
+    first = cloud.up(program(False))
+    second = cloud.up(program(True))
+    assert second.ops() == {"replace": ["web"]}
+    summary = summarize(changes_from_deployments(first, second), source="plans")
+    assert [(d.kind, d.what, d.name) for d in summary.danger] == [
+        ("replace", "load balancer", "web")
+    ]
+    assert summary.exit_code == 3

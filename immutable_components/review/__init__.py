@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._changes import Change, DiffInputError, changes_from_plans, changes_from_preview
+    from ._changes import (
+        Change,
+        DiffInputError,
+        changes_from_deployments,
+        changes_from_plans,
+        changes_from_preview,
+    )
     from ._render import render
     from ._summary import SCHEMA_VERSION, Summary, summarize
 
@@ -22,6 +28,7 @@ __all__ = [
     "Change",
     "DiffInputError",
     "Summary",
+    "changes_from_deployments",
     "changes_from_plans",
     "changes_from_preview",
     "render",
@@ -33,6 +40,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "Change": "._changes",
         "DiffInputError": "._changes",
+        "changes_from_deployments": "._changes",
         "changes_from_plans": "._changes",
         "changes_from_preview": "._changes",
         "render": "._render",

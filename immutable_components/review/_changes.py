@@ -152,6 +152,17 @@ def changes_from_plans(
     return out
 
 
+def changes_from_deployments(base: Any, new: Any) -> list[Change]:
+    """The changes between two deployments of sequence testing (``FakeCloud.up`` ->
+    :class:`~immutable_components.testing.Deployment`), whose ``resources`` have the plan
+    document's shape."""
+    return changes_from_plans(
+        {"resources": base.resources},
+        {"resources": new.resources},
+        where=("the base deployment", "the new deployment"),
+    )
+
+
 def _urn_parts(urn: str) -> tuple[str, str]:
     """(type, name) from a URN ``urn:pulumi:stack::project::parent$type::name``."""
     head, _, name = urn.rpartition("::")
