@@ -153,3 +153,52 @@ def test_docs_table_lists_exactly_the_mocked_data_sources():
     tokens = re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
     assert sorted(tokens) == sorted(INVOKE_RESULTS)
     assert len(tokens) == len(set(tokens))
+
+
+def test_every_mocked_data_source_answers_the_sdk_call_as_users_write_it():
+    import pulumi_aws as aws
+    import pulumi_azure_native as azure
+    import pulumi_gcp as gcp
+
+    from immutable_components.testing import mocked
+
+    with mocked(region="eu-west-1") as run:
+        sg = aws.ec2.get_security_group(name="web", vpc_id="vpc-0a1b2c3d4e5f60718")
+        secret = aws.secretsmanager.get_secret(name="app/db")
+        zone = aws.route53.get_zone(name="example.com.")
+        alias = aws.kms.get_alias(name="alias/aws/ebs")
+        vpc = aws.ec2.get_vpc(id="vpc-0a1b2c3d4e5f60718")
+        project = gcp.organizations.get_project()
+        zones = gcp.compute.get_zones(region="europe-west1")
+        network = gcp.compute.get_network(name="shared")
+        subnet = gcp.compute.get_subnetwork(name="apps", region="europe-west1")
+        client = azure.authorization.get_client_config()
+        group = azure.resources.get_resource_group(resource_group_name="rg-apps")
+        asubnet = azure.network.get_subnet(
+            resource_group_name="rg-net", virtual_network_name="hub", subnet_name="apps"
+        )
+        run.settle()
+    assert (sg.name, sg.vpc_id) == ("web", "vpc-0a1b2c3d4e5f60718")
+    assert re.fullmatch(r"sg-[0-9a-f]{17}", sg.id)
+    assert re.fullmatch(
+        r"arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-[0-9a-f]{6}", secret.arn
+    )
+    assert zone.name == "example.com" and re.fullmatch(r"Z[0-9A-F]{20}", zone.zone_id)
+    assert len(zone.name_servers) == 4
+    assert alias.target_key_arn == f"arn:aws:kms:eu-west-1:123456789012:key/{alias.target_key_id}"
+    assert (vpc.id, vpc.state, vpc.cidr_block) == (
+        "vpc-0a1b2c3d4e5f60718",
+        "available",
+        "10.0.0.0/16",
+    )
+    assert project.project_id == "mock-project" and len(project.number) == 12
+    assert zones.names == ["europe-west1-a", "europe-west1-b", "europe-west1-c"]
+    assert network.self_link == (
+        "https://www.googleapis.com/compute/v1/projects/mock-project/global/networks/shared"
+    )
+    assert subnet.id == "projects/mock-project/regions/europe-west1/subnetworks/apps"
+    assert client.subscription_id == "00000000-0000-0000-0000-000000000000"
+    assert group.id == "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-apps"
+    assert asubnet.id.endswith(
+        "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub/subnets/apps"
+    )

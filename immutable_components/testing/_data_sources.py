@@ -231,7 +231,7 @@ def gcp_network(c: _Ctx) -> dict[str, Any]:
         "description": "",
         "gatewayIpv4": "",
         "internalIpv6Range": "",
-        "networkId": str(int(hex_id(path, length=15), 16)),
+        "networkId": int(hex_id(path, length=15), 16),
         "numericId": str(int(hex_id(path, length=15), 16)),
         "networkProfile": "",
         "selfLink": f"https://www.googleapis.com/compute/v1/{path}",
