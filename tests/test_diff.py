@@ -197,3 +197,15 @@ def test_two_deployments_of_sequence_testing_summarize_with_the_same_table():
         ("replace", "load balancer", "web")
     ]
     assert summary.exit_code == 3
+
+
+def test_a_protected_resource_touched_is_danger(plans):
+    new = copy.deepcopy(plans["dev"])
+    (topic,) = [r for r in new["resources"] if r["type"] == "aws:sns/topic:Topic"]
+    topic["options"]["protect"] = True
+    topic["inputs"]["displayName"] = "drift alerts"
+    summary = summarize(changes_from_plans(plans["dev"], new), source="plans")
+    assert [(d.kind, d.name, d.detail) for d in summary.danger] == [
+        ("protected", topic["name"], "protected, update")
+    ]
+    assert summary.exit_code == 3
